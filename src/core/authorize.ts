@@ -1,0 +1,32 @@
+import * as oauth from 'oauth4webapi';
+import type { AqConfig } from './config.js';
+import type { Transaction } from './transaction.js';
+
+export interface Pkce {
+  verifier: string;
+  challenge: string;
+}
+
+/** The S256 challenge needs an async digest, so it is computed ahead of the click. */
+export async function createPkce(): Promise<Pkce> {
+  const verifier = oauth.generateRandomCodeVerifier();
+  return { verifier, challenge: await oauth.calculatePKCECodeChallenge(verifier) };
+}
+
+/** The authorization request URL (OIDC Core §3.1.2.1); synchronous so the popup opens in the click. */
+export function authorizationUrl(as: oauth.AuthorizationServer, config: AqConfig, tx: Transaction, pkce: Pkce): string {
+  const url = new URL(as.authorization_endpoint!);
+  const params = url.searchParams;
+  for (const [k, v] of Object.entries(config.extraParams)) params.set(k, v);
+  params.set('client_id', config.clientId);
+  params.set('redirect_uri', tx.redirectUri);
+  params.set('response_type', config.responseType);
+  // "query" is the default for code (OAuth 2.0 Multiple Response Types §2.1): only send a change.
+  if (config.responseMode !== 'query') params.set('response_mode', config.responseMode);
+  params.set('scope', config.scope);
+  params.set('state', tx.state);
+  params.set('nonce', tx.nonce);
+  params.set('code_challenge', pkce.challenge);
+  params.set('code_challenge_method', 'S256');
+  return url.href;
+}

@@ -1,0 +1,194 @@
+import { AqError } from '../errors.js';
+
+export type ResponseType = 'code';
+export type ResponseMode = 'query' | 'fragment';
+export type Display = 'popup' | 'redirect';
+export type StorageKind = 'session' | 'local' | 'memory';
+
+/** What a page or an SPA passes to `createClient()`; the element builds it from its attributes. */
+export interface AqClientOptions {
+  /** OP issuer URL; discovery is read from `{issuer}/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  /** Space separated; `openid` is added when missing. Authentiq's `~r`/`~s` suffixes pass verbatim. */
+  scope?: string;
+  responseType?: string;
+  responseMode?: string;
+  display?: string;
+  /** Defaults to the current page URL without query and fragment. */
+  redirectUri?: string;
+  prompt?: string;
+  loginHint?: string;
+  uiLocales?: string;
+  acrValues?: string;
+  maxAge?: number | string;
+  /** Extra authorization parameters (e.g. Authsignal's `token`), as an object or a JSON string. */
+  authParams?: Record<string, string> | string;
+  storage?: string;
+  /** Milliseconds between session checks; `0` turns session monitoring off. */
+  sessionInterval?: number | string;
+}
+
+export interface AqConfig {
+  issuer: URL;
+  clientId: string;
+  scope: string;
+  responseType: ResponseType;
+  responseMode: ResponseMode;
+  display: Display;
+  redirectUri: string;
+  /** prompt, login_hint, ui_locales, acr_values, max_age and auth-params, ready to send. */
+  extraParams: Record<string, string>;
+  maxAge?: number;
+  storage: StorageKind;
+  sessionInterval: number;
+}
+
+// Option name -> attribute name, so that a message names what the page author actually wrote.
+const ATTR: Record<keyof AqClientOptions, string> = {
+  issuer: 'issuer',
+  clientId: 'client-id',
+  scope: 'scope',
+  responseType: 'response-type',
+  responseMode: 'response-mode',
+  display: 'display',
+  redirectUri: 'redirect-uri',
+  prompt: 'prompt',
+  loginHint: 'login-hint',
+  uiLocales: 'ui-locales',
+  acrValues: 'acr-values',
+  maxAge: 'max-age',
+  authParams: 'auth-params',
+  storage: 'storage',
+  sessionInterval: 'session-interval',
+};
+
+// Parameters the SDK owns: letting auth-params override them would undo state, nonce or PKCE.
+const RESERVED = new Set([
+  'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
+  'code_challenge', 'code_challenge_method',
+]);
+
+function invalid(option: keyof AqClientOptions, problem: string): AqError {
+  return new AqError('AQ_CONFIG_INVALID', `"${ATTR[option]}" ${problem}`);
+}
+
+function oneOf<T extends string>(option: keyof AqClientOptions, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw invalid(option, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got "${value}"`);
+}
+
+/** Loopback hosts may use plain http: the only place a dev OP without TLS is reasonable. */
+export function isLoopback(url: URL): boolean {
+  return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+}
+
+function parseUrl(option: keyof AqClientOptions, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw invalid(option, `must be an absolute URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
+    throw invalid(option, `must use https (http only on localhost), got "${value}"`);
+  }
+  return url;
+}
+
+function parseNumber(option: keyof AqClientOptions, value: number | string | undefined, fallback: number | undefined) {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < 0) throw invalid(option, `must be a whole number of 0 or more, got "${value}"`);
+  return n;
+}
+
+function parseAuthParams(value: AqClientOptions['authParams']): Record<string, string> {
+  if (value === undefined || value === '') return {};
+  let obj: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      obj = JSON.parse(value);
+    } catch {
+      throw invalid('authParams', `must be a JSON object, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw invalid('authParams', 'must be a JSON object');
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (RESERVED.has(k)) throw invalid('authParams', `may not set "${k}": aq-signin sets it`);
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+      throw invalid('authParams', `value of "${k}" must be a string, number or boolean`);
+    }
+    out[k] = String(v);
+  }
+  return out;
+}
+
+/** The page URL minus query and fragment: where the OP sends the user back by default. */
+export function defaultRedirectUri(): string {
+  const url = new URL(location.href);
+  url.search = '';
+  url.hash = '';
+  return url.href;
+}
+
+/** Validates options; throws `AQ_CONFIG_INVALID` naming the first bad attribute. */
+export function resolveConfig(options: AqClientOptions): AqConfig {
+  if (!options.issuer) throw invalid('issuer', 'is required');
+  const issuer = parseUrl('issuer', options.issuer);
+  if (issuer.search || issuer.hash) throw invalid('issuer', `must not have a query or fragment, got "${options.issuer}"`);
+  if (!options.clientId) throw invalid('clientId', 'is required');
+
+  const scopes = (options.scope || 'openid profile email').split(/\s+/).filter(Boolean);
+  if (!scopes.includes('openid')) scopes.unshift('openid');
+
+  const responseType = oneOf('responseType', options.responseType, ['code'] as const, 'code');
+  const responseMode = oneOf('responseMode', options.responseMode, ['query', 'fragment'] as const, 'query');
+  const display = oneOf('display', options.display, ['popup', 'redirect'] as const, 'popup');
+  const storage = oneOf('storage', options.storage, ['session', 'local', 'memory'] as const, 'session');
+  const redirectUri = options.redirectUri ? parseRedirectUri(options.redirectUri) : defaultRedirectUri();
+  // The popup hands the response back over a same-origin channel, so it must land on this origin.
+  if (display === 'popup' && new URL(redirectUri).origin !== location.origin) {
+    throw invalid('redirectUri', `must be on this page's origin (${location.origin}) when display is "popup", got "${redirectUri}"`);
+  }
+  const maxAge = parseNumber('maxAge', options.maxAge, undefined);
+  const sessionInterval = parseNumber('sessionInterval', options.sessionInterval, 2000)!;
+
+  const extraParams = parseAuthParams(options.authParams);
+  const named: [string, string | undefined][] = [
+    ['prompt', options.prompt],
+    ['login_hint', options.loginHint],
+    ['ui_locales', options.uiLocales],
+    ['acr_values', options.acrValues],
+    ['max_age', maxAge === undefined ? undefined : String(maxAge)],
+  ];
+  for (const [k, v] of named) if (v) extraParams[k] = v;
+
+  return {
+    issuer,
+    clientId: options.clientId,
+    scope: scopes.join(' '),
+    responseType,
+    responseMode,
+    display,
+    redirectUri,
+    extraParams,
+    maxAge,
+    storage,
+    sessionInterval,
+  };
+}
+
+function parseRedirectUri(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value, location.href);
+  } catch {
+    throw invalid('redirectUri', `must be a URL, got "${value}"`);
+  }
+  // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
+  if (url.hash) throw invalid('redirectUri', `must not have a fragment, got "${value}"`);
+  return url.href;
+}

@@ -1,0 +1,67 @@
+import * as oauth from 'oauth4webapi';
+import { AqError } from '../errors.js';
+import { isLoopback } from './config.js';
+
+export interface Discovered {
+  as: oauth.AuthorizationServer;
+  /** oauth4webapi's JWKS cache, filled ahead of the callback so that validation waits for nothing. */
+  jwksCache: oauth.ExportedJWKSCache;
+}
+
+// One fetch per issuer for the page's lifetime; a failed fetch is forgotten so a later click retries.
+const cache = new Map<string, Promise<Discovered>>();
+const ready = new Map<string, Discovered>();
+
+/** Options oauth4webapi needs for every request to this issuer (plain http only on loopback). */
+export function httpOptions(issuer: URL): { [oauth.allowInsecureRequests]?: boolean } {
+  return isLoopback(issuer) ? { [oauth.allowInsecureRequests]: true } : {};
+}
+
+async function load(issuer: URL): Promise<Discovered> {
+  const url = new URL('.well-known/openid-configuration', issuer.href.endsWith('/') ? issuer : `${issuer.href}/`);
+  let as: oauth.AuthorizationServer;
+  try {
+    const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...httpOptions(issuer) });
+    // Refuses a document whose "issuer" differs from the configured one (OIDC Discovery §4.3).
+    as = await oauth.processDiscoveryResponse(issuer, response);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AqError('AQ_DISCOVERY_FAILED', `discovery at ${url.href} failed: ${why}`, { cause: err });
+  }
+  for (const key of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) {
+    if (!as[key]) throw new AqError('AQ_DISCOVERY_FAILED', `discovery at ${url.href} has no "${key}"`);
+  }
+  let jwks: oauth.JWKS;
+  try {
+    const response = await fetch(as.jwks_uri!, { headers: { accept: 'application/json, application/jwk-set+json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    jwks = await response.json();
+    if (!Array.isArray(jwks?.keys)) throw new Error('no "keys" array');
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AqError('AQ_DISCOVERY_FAILED', `JWKS at ${as.jwks_uri} failed: ${why}`, { cause: err });
+  }
+  return { as, jwksCache: { jwks, uat: Math.floor(Date.now() / 1000) } };
+}
+
+/** Discovery + JWKS for an issuer, fetched once and shared by every element and client on the page. */
+export function discover(issuer: URL): Promise<Discovered> {
+  const key = issuer.href;
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = load(issuer).then(
+      (d) => (ready.set(key, d), d),
+      (err) => {
+        cache.delete(key);
+        throw err;
+      },
+    );
+    cache.set(key, pending);
+  }
+  return pending;
+}
+
+/** The discovered metadata if it has already arrived: the popup must open without awaiting anything. */
+export function discovered(issuer: URL): Discovered | undefined {
+  return ready.get(issuer.href);
+}

@@ -1,0 +1,108 @@
+import { AqError } from '../errors.js';
+import { cleanLocation, parseCallback } from './callback.js';
+import { isPopupState } from './transaction.js';
+
+const CHANNEL = 'aq-signin';
+const WIDTH = 500;
+const HEIGHT = 650;
+/** How often to look whether the user closed the popup; the issue allows about a second. */
+const CLOSED_POLL_MS = 250;
+/** The relay message may still be in flight when the popup closes itself. */
+const CLOSED_GRACE_MS = 300;
+
+interface RelayMessage {
+  type: 'aq-signin:response';
+  state: string;
+  response: string;
+}
+
+function isRelayMessage(data: unknown): data is RelayMessage {
+  const m = data as RelayMessage | null;
+  return typeof m === 'object' && m !== null && m.type === 'aq-signin:response' && typeof m.state === 'string' && typeof m.response === 'string';
+}
+
+/**
+ * Opens the popup. Must run synchronously inside the click handler: any await before
+ * `window.open` loses the user gesture and popup blockers win.
+ */
+export function openPopup(url: string): Window {
+  const left = Math.max(0, (screen.availWidth - WIDTH) / 2);
+  const top = Math.max(0, (screen.availHeight - HEIGHT) / 2);
+  const popup = window.open(url, 'aq-signin', `popup=yes,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
+  if (!popup) throw new AqError('AQ_POPUP_BLOCKED', 'the browser blocked the sign-in popup; allow popups for this site or use display="redirect"');
+  return popup;
+}
+
+/**
+ * Waits for the popup's answer for `state`. Two relays, whichever arrives first: a same-origin
+ * BroadcastChannel, which survives a Cross-Origin-Opener-Policy on the OP that severs
+ * `window.opener`, and `postMessage` from the popup window itself.
+ */
+export function waitForPopup(popup: Window, state: string): { response: Promise<URLSearchParams>; cancel: () => void } {
+  let cleanup = () => {};
+  const response = new Promise<URLSearchParams>((resolve, reject) => {
+    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : undefined;
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const accept = (data: unknown) => {
+      if (!isRelayMessage(data) || data.state !== state) return;
+      cleanup();
+      resolve(new URLSearchParams(data.response));
+    };
+    const onChannel = (e: MessageEvent) => accept(e.data);
+    // Only our own origin and only the popup we opened: a page that frames or opens us cannot inject a response.
+    const onMessage = (e: MessageEvent) => {
+      if (e.origin === location.origin && e.source === popup) accept(e.data);
+    };
+    const timer = setInterval(() => {
+      if (!popup.closed || grace) return;
+      grace = setTimeout(() => {
+        cleanup();
+        reject(new AqError('AQ_POPUP_CLOSED', 'the sign-in popup was closed before the sign-in finished'));
+      }, CLOSED_GRACE_MS);
+    }, CLOSED_POLL_MS);
+    cleanup = () => {
+      clearInterval(timer);
+      clearTimeout(grace);
+      channel?.close();
+      window.removeEventListener('message', onMessage);
+    };
+    channel?.addEventListener('message', onChannel);
+    window.addEventListener('message', onMessage);
+  });
+  return {
+    response,
+    cancel: () => {
+      cleanup();
+      if (!popup.closed) popup.close();
+    },
+  };
+}
+
+/**
+ * Runs in the popup when the OP sends it back to the redirect URI: hands the response to the
+ * opener and closes. Returns false when this page load is not a popup callback. Both the
+ * script-tag entry and every element call it; only the first call relays.
+ */
+let relayed = false;
+
+export function relayPopupResponse(): boolean {
+  if (relayed) return true;
+  const cb = parseCallback(location.href);
+  const state = cb?.params.get('state');
+  if (!cb || !state || !isPopupState(state)) return false;
+  relayed = true;
+  const message: RelayMessage = { type: 'aq-signin:response', state, response: cb.params.toString() };
+  cleanLocation();
+  if (typeof BroadcastChannel === 'function') {
+    const channel = new BroadcastChannel(CHANNEL);
+    channel.postMessage(message);
+    channel.close();
+  }
+  try {
+    window.opener?.postMessage(message, location.origin);
+  } catch {
+    // A severed or cross-origin opener: the BroadcastChannel above carries the answer.
+  }
+  window.close();
+  return true;
+}

@@ -1,0 +1,107 @@
+import type { AqConfig, Display } from './config.js';
+
+/** One pending authorization request. Used once: taken out of storage before it is checked. */
+export interface Transaction {
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  redirectUri: string;
+  issuer: string;
+  clientId: string;
+  display: Display;
+  maxAge?: number;
+  /** ms since epoch, for expiry of abandoned requests. */
+  createdAt: number;
+}
+
+const PREFIX = 'aq-signin:tx:';
+const USED = 'aq-signin:used-states';
+/** A sign-in the user abandoned at the OP is not worth keeping longer than this. */
+const MAX_AGE_MS = 30 * 60 * 1000;
+
+/** 32 random bytes, base64url: state and nonce (DESIGN.md security rules). */
+export function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function newTransaction(config: AqConfig, codeVerifier: string): Transaction {
+  return {
+    state: randomToken(),
+    nonce: randomToken(),
+    codeVerifier,
+    redirectUri: config.redirectUri,
+    issuer: config.issuer.href,
+    clientId: config.clientId,
+    display: config.display,
+    maxAge: config.maxAge,
+    createdAt: Date.now(),
+  };
+}
+
+function storage(tx: Pick<Transaction, 'display'>): Storage {
+  // A redirect comes back in the same tab: sessionStorage. A popup is another tab, which may not
+  // share sessionStorage with us (it gets a copy at open time, or none if COOP severed it), so the
+  // popup sees only a marker in localStorage and the secrets stay in the opener's memory.
+  return tx.display === 'redirect' ? sessionStorage : localStorage;
+}
+
+/** Remembers a pending request. Popups store only their state (a marker), never the verifier. */
+export function saveTransaction(tx: Transaction): void {
+  const value = tx.display === 'redirect' ? JSON.stringify(tx) : JSON.stringify({ display: 'popup', createdAt: tx.createdAt });
+  storage(tx).setItem(PREFIX + tx.state, value);
+}
+
+/** True when `state` belongs to a popup request opened by a page of this origin. */
+export function isPopupState(state: string): boolean {
+  return safeGet(localStorage, PREFIX + state) !== null;
+}
+
+export function dropTransaction(tx: Pick<Transaction, 'state' | 'display'>): void {
+  storage(tx).removeItem(PREFIX + tx.state);
+}
+
+/**
+ * Takes the redirect transaction for `state` out of storage, so that a reloaded or replayed
+ * callback URL finds nothing. `mine` lets several clients on one page leave each other's alone.
+ */
+export function takeRedirectTransaction(state: string, mine: (tx: Transaction) => boolean): Transaction | 'used' | 'unknown' | 'other' {
+  const raw = safeGet(sessionStorage, PREFIX + state);
+  if (raw === null) return usedStates().includes(state) ? 'used' : 'unknown';
+  let tx: Transaction;
+  try {
+    tx = JSON.parse(raw) as Transaction;
+  } catch {
+    tx = { createdAt: 0 } as Transaction;
+  }
+  if (tx.createdAt && !mine(tx)) return 'other';
+  sessionStorage.removeItem(PREFIX + state);
+  markUsed(state);
+  return Date.now() - tx.createdAt > MAX_AGE_MS ? 'unknown' : tx;
+}
+
+function usedStates(): string[] {
+  try {
+    const list: unknown = JSON.parse(safeGet(sessionStorage, USED) ?? '[]');
+    return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Keeps the last few used states so that a replay gets a precise message, not "unknown state". */
+export function markUsed(state: string): void {
+  const list = usedStates().filter((s) => s !== state);
+  list.push(state);
+  sessionStorage.setItem(USED, JSON.stringify(list.slice(-10)));
+}
+
+function safeGet(store: Storage, key: string): string | null {
+  try {
+    return store.getItem(key);
+  } catch {
+    return null;
+  }
+}

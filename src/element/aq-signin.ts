@@ -1,0 +1,302 @@
+import { html, LitElement, svg } from 'lit';
+import type { PropertyValues } from 'lit';
+import { AqClient, EXPIRED } from '../core/client.js';
+import { relayPopupResponse } from '../core/popup.js';
+import type { AqProfile, SignedInRecord } from '../core/store.js';
+import { AqError, toAqError } from '../errors.js';
+import type { AqLogoutReason } from '../events.js';
+import { emit } from '../events.js';
+import { labelsFor } from './locales.js';
+import { styles } from './aq-signin.styles.js';
+
+// Properties that make up the client's configuration: changing one builds a new client.
+const CONFIG_PROPS = [
+  'issuer', 'clientId', 'scope', 'responseType', 'responseMode', 'display', 'redirectUri', 'prompt',
+  'loginHint', 'uiLocales', 'acrValues', 'maxAge', 'authParams', 'storage', 'sessionInterval',
+] as const;
+
+const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
+/** setTimeout's ceiling (about 24.8 days); longer ID token lifetimes are re-armed on reload. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** Events caused by loading the page wait for DOMContentLoaded, so later scripts can still listen. */
+function afterDomContentLoaded(fn: () => void): void {
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn, { once: true });
+  else queueMicrotask(fn);
+}
+
+const ICON = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M12 2a5 5 0 0 1 5 5v3h1a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h1V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v3h6V7a3 3 0 0 0-3-3zm0 9a2 2 0 0 0-1 3.73V19h2v-2.27A2 2 0 0 0 12 13z"/></svg>`;
+
+/**
+ * A sign-in button for any OpenID Connect provider.
+ *
+ * @summary Signs the user in with OpenID Connect (code + PKCE), in a popup or by redirect.
+ *
+ * @fires aq-profile - The user is signed in (after sign-in or on restore); `detail.profile` holds the validated claims.
+ * @fires aq-logout - The user is signed out; `detail.reason` is `user`, `remote`, `expired` or `other-tab`.
+ * @fires aq-error - Something failed; `detail.error` is an `AqError` with a stable `code`.
+ *
+ * @slot icon - Replaces the default icon.
+ *
+ * @csspart button - The `<button>`.
+ * @csspart label - The text of the button.
+ * @csspart icon - The default icon.
+ *
+ * @cssproperty --aq-signin-background - Button background.
+ * @cssproperty --aq-signin-color - Button text colour.
+ * @cssproperty --aq-signin-border - Button border.
+ * @cssproperty --aq-signin-radius - Button corner radius.
+ * @cssproperty --aq-signin-font - Button font shorthand.
+ * @cssproperty --aq-signin-padding - Button padding.
+ * @cssproperty --aq-signin-focus-ring - Box shadow of the focused button.
+ */
+export class AqSignin extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    issuer: {},
+    clientId: { attribute: 'client-id' },
+    scope: {},
+    responseType: { attribute: 'response-type' },
+    responseMode: { attribute: 'response-mode' },
+    display: {},
+    redirectUri: { attribute: 'redirect-uri' },
+    prompt: {},
+    loginHint: { attribute: 'login-hint' },
+    uiLocales: { attribute: 'ui-locales' },
+    acrValues: { attribute: 'acr-values' },
+    maxAge: { attribute: 'max-age' },
+    authParams: { attribute: 'auth-params' },
+    sessionInterval: { attribute: 'session-interval' },
+    storage: {},
+    theme: { reflect: true },
+    size: { reflect: true },
+    signInText: { attribute: 'sign-in-text' },
+    signOutText: { attribute: 'sign-out-text' },
+    signOutClaim: { attribute: 'sign-out-claim' },
+    _record: { state: true },
+    _busy: { state: true },
+  };
+
+  /** OP issuer URL (required); discovery is read from `{issuer}/.well-known/openid-configuration`. */
+  declare issuer: string;
+  /** OAuth client ID registered at the OP (required). */
+  declare clientId: string;
+  /** Space-separated scopes; default `openid profile email`. `openid` is added when missing. */
+  declare scope?: string;
+  /** Only `code` in this version. */
+  declare responseType?: string;
+  /** `query` (default) or `fragment`. */
+  declare responseMode?: string;
+  /** `popup` (default) or `redirect`. */
+  declare display?: string;
+  /** Where the OP sends the user back; default: this page's URL without query and fragment. */
+  declare redirectUri?: string;
+  /** Sent to the OP as `prompt`. */
+  declare prompt?: string;
+  /** Sent to the OP as `login_hint`. */
+  declare loginHint?: string;
+  /** Sent to the OP as `ui_locales`; also picks the button's language. */
+  declare uiLocales?: string;
+  /** Sent to the OP as `acr_values`. */
+  declare acrValues?: string;
+  /** Sent to the OP as `max_age` (seconds); `auth_time` is then checked. */
+  declare maxAge?: string;
+  /** Extra authorization parameters: a JSON object (attribute) or an object (property). */
+  declare authParams?: string | Record<string, string>;
+  /** Milliseconds between session checks; `0` turns monitoring off (reserved for session monitoring). */
+  declare sessionInterval?: string;
+  /** Where the signed-in state survives reloads: `session` (default), `local` or `memory`. */
+  declare storage?: string;
+  /** `basic` (default) or `none`. */
+  declare theme?: string;
+  /** `small`, `medium` (default) or `large`. */
+  declare size?: string;
+  /** Label when signed out; default the localized "Sign in". */
+  declare signInText?: string;
+  /** Label prefix when signed in; default the localized "Sign out". */
+  declare signOutText?: string;
+  /** Space-separated claims; the first one the profile has follows the sign-out label. */
+  declare signOutClaim?: string;
+
+  declare private _record: SignedInRecord | null;
+  declare private _busy: boolean;
+  #client?: AqClient;
+  #reportedConfigError?: string;
+  #expiryTimer?: ReturnType<typeof setTimeout>;
+
+  constructor() {
+    super();
+    this._record = null;
+    this._busy = false;
+  }
+
+  /** The signed-in user's claims, or null. */
+  get profile(): AqProfile | null {
+    return this._record?.profile ?? null;
+  }
+  /** True while a user is signed in. */
+  get signedIn(): boolean {
+    return this._record !== null;
+  }
+  /** The access token of the signed-in user, or null. */
+  get accessToken(): string | null {
+    return this._record?.accessToken ?? null;
+  }
+  /** The raw ID token of the signed-in user, or null. */
+  get idToken(): string | null {
+    return this._record?.idToken ?? null;
+  }
+  /** True while a sign-in is under way. */
+  get busy(): boolean {
+    return this._busy;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // In the popup, this page load is only the OP's answer: hand it to the opener and stop.
+    if (relayPopupResponse()) return;
+    const client = this.#getClient();
+    if (!client) return;
+    client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
+    afterDomContentLoaded(() => void this.#resume(client));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#expiryTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.hasUpdated && CONFIG_PROPS.some((p) => changed.has(p))) {
+      this.#client = undefined;
+      this.#reportedConfigError = undefined;
+    }
+  }
+
+  protected override updated(): void {
+    this.toggleAttribute('signed-in', this.signedIn);
+    this.toggleAttribute('busy', this._busy);
+  }
+
+  /** A redirect coming back, else a stored user. */
+  async #resume(client: AqClient): Promise<void> {
+    this._busy = true;
+    try {
+      const record = await client.handleRedirectCallback();
+      if (record) return this.#signedIn(record);
+    } catch (err) {
+      this.#fail(err);
+    } finally {
+      this._busy = false;
+    }
+    const restored = client.restore();
+    if (restored === EXPIRED) emit(this, 'aq-logout', { reason: 'expired' });
+    else if (restored) this.#signedIn(restored);
+  }
+
+  #getClient(): AqClient | undefined {
+    if (this.#client) return this.#client;
+    try {
+      this.#client = new AqClient({
+        issuer: this.issuer,
+        clientId: this.clientId,
+        scope: this.scope,
+        responseType: this.responseType,
+        responseMode: this.responseMode,
+        display: this.display,
+        redirectUri: this.redirectUri,
+        prompt: this.prompt,
+        loginHint: this.loginHint,
+        uiLocales: this.uiLocales,
+        acrValues: this.acrValues,
+        maxAge: this.maxAge,
+        authParams: this.authParams,
+        storage: this.storage,
+        sessionInterval: this.sessionInterval,
+      });
+      return this.#client;
+    } catch (err) {
+      // Reported once per configuration: a page author needs one clear message, not one per click.
+      const error = toAqError(err, 'AQ_CONFIG_INVALID', 'invalid configuration');
+      if (this.#reportedConfigError !== error.message) {
+        this.#reportedConfigError = error.message;
+        afterDomContentLoaded(() => this.#fail(error));
+      }
+      return undefined;
+    }
+  }
+
+  /**
+   * Starts a sign-in; call it from a click handler when `display` is `popup`. Never rejects:
+   * failures are dispatched as `aq-error`.
+   */
+  signIn(): Promise<void> {
+    const client = this.#getClient();
+    if (!client) return Promise.resolve();
+    this._busy = true;
+    // No await before this call: the popup opens inside the caller's user gesture.
+    return client.signIn().then(
+      (record) => this.#signedIn(record),
+      (err) => this.#fail(err),
+    ).finally(() => {
+      this._busy = false;
+    });
+  }
+
+  /** Signs out locally and dispatches `aq-logout` with `reason: "user"`. */
+  signOut(): void {
+    this.#signedOut('user');
+  }
+
+  #signedIn(record: SignedInRecord): void {
+    this._record = record;
+    clearTimeout(this.#expiryTimer);
+    const ms = record.expiresAt * 1000 - Date.now();
+    if (ms < MAX_TIMEOUT) this.#expiryTimer = setTimeout(() => this.#signedOut('expired'), ms);
+    bindClaims(record.profile);
+    emit(this, 'aq-profile', { profile: record.profile });
+  }
+
+  #signedOut(reason: AqLogoutReason): void {
+    if (!this._record) return;
+    clearTimeout(this.#expiryTimer);
+    this.#client?.signOut();
+    this._record = null;
+    bindClaims(null);
+    emit(this, 'aq-logout', { reason });
+  }
+
+  #fail(err: unknown): void {
+    const error = err instanceof AqError ? err : toAqError(err, 'AQ_RESPONSE_INVALID', 'sign-in failed');
+    emit(this, 'aq-error', { error });
+  }
+
+  #onClick(): void {
+    if (this.signedIn) this.signOut();
+    else void this.signIn();
+  }
+
+  #label(): string {
+    const labels = labelsFor([this.uiLocales?.split(' ')[0], this.closest('[lang]')?.getAttribute('lang'), ...navigator.languages]);
+    const profile = this.profile;
+    if (!profile) return this._busy ? labels.busy : this.signInText || labels.signIn;
+    const claims = (this.signOutClaim || DEFAULT_SIGN_OUT_CLAIM).split(/\s+/);
+    const who = claims.map((c) => profile[c]).find((v) => typeof v === 'string' && v !== '');
+    return [this.signOutText || labels.signOut, who].filter(Boolean).join(' ');
+  }
+
+  override render() {
+    return html`<button part="button" type="button" aria-busy=${this._busy ? 'true' : 'false'} @click=${this.#onClick}>
+      <slot name="icon">${ICON}</slot><span part="label">${this.#label()}</span>
+    </button>`;
+  }
+}
+
+/** Fills `[data-aq-bind="<claim>"]` elements with the claim as text (never HTML), or empties them. */
+function bindClaims(profile: AqProfile | null): void {
+  for (const el of document.querySelectorAll<HTMLElement>('[data-aq-bind]')) {
+    const value = profile?.[el.dataset.aqBind!];
+    el.textContent = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+  }
+}

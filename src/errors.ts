@@ -1,0 +1,60 @@
+/**
+ * Every failure aq-signin reports is an `AqError` with a stable `code`. Match on `code`, never on
+ * `message`: messages name what was expected and what came, and their wording may improve.
+ */
+export type AqErrorCode =
+  /** An attribute or option is missing or malformed; the message names it. */
+  | 'AQ_CONFIG_INVALID'
+  /** Discovery or JWKS could not be fetched, or the document's `issuer` differs from the configured one. */
+  | 'AQ_DISCOVERY_FAILED'
+  /** The OP answered the authorization request with `error=` (e.g. the user denied consent). */
+  | 'AQ_AUTHORIZATION_ERROR'
+  /** The browser refused to open the popup. */
+  | 'AQ_POPUP_BLOCKED'
+  /** The user closed the popup before the OP answered. */
+  | 'AQ_POPUP_CLOSED'
+  /** The response's `state` is missing, unknown, or was already used (a replayed callback URL). */
+  | 'AQ_STATE_INVALID'
+  /** The authorization response is malformed or fails a check (RFC 9207 `iss`, missing `code`). */
+  | 'AQ_RESPONSE_INVALID'
+  /** The token endpoint refused the code or could not be reached. */
+  | 'AQ_TOKEN_REQUEST_FAILED'
+  /** The ID token failed a check (signature, iss, aud, azp, exp, iat, nonce); the message names it. */
+  | 'AQ_ID_TOKEN_INVALID'
+  /** The userinfo endpoint failed, or its `sub` differs from the ID token's. */
+  | 'AQ_USERINFO_FAILED';
+
+export interface AqErrorOptions {
+  cause?: unknown;
+  /** The OP's `error` parameter (AQ_AUTHORIZATION_ERROR, AQ_TOKEN_REQUEST_FAILED). */
+  error?: string;
+  /** The OP's `error_description` parameter. */
+  errorDescription?: string;
+}
+
+export class AqError extends Error {
+  readonly code: AqErrorCode;
+  readonly error?: string;
+  readonly errorDescription?: string;
+
+  constructor(code: AqErrorCode, message: string, options: AqErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AqError';
+    this.code = code;
+    if (options.error !== undefined) this.error = options.error;
+    if (options.errorDescription !== undefined) this.errorDescription = options.errorDescription;
+  }
+
+  /** A JSON-safe copy, for logs and for `postMessage`. */
+  toJSON(): { name: string; code: AqErrorCode; message: string; error?: string; errorDescription?: string } {
+    const { name, code, message, error, errorDescription } = this;
+    return { name, code, message, error, errorDescription };
+  }
+}
+
+/** Wraps anything thrown into an AqError, keeping AqErrors as they are. */
+export function toAqError(err: unknown, code: AqErrorCode, message: string): AqError {
+  if (err instanceof AqError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new AqError(code, `${message}: ${detail}`, { cause: err });
+}

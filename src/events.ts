@@ -1,0 +1,27 @@
+import type { AqError } from './errors.js';
+import type { AqProfile } from './core/store.js';
+
+/** Why the user is no longer signed in. */
+export type AqLogoutReason = 'user' | 'remote' | 'expired' | 'other-tab';
+
+/** Detail of each event `<aq-signin>` dispatches. */
+export interface AqEventDetail {
+  'aq-profile': { profile: AqProfile };
+  'aq-logout': { reason: AqLogoutReason };
+  'aq-error': { error: AqError };
+}
+
+export type AqEventMap = { [K in keyof AqEventDetail]: CustomEvent<AqEventDetail[K]> };
+
+declare global {
+  // So that `el.addEventListener('aq-profile', e => e.detail.profile.email)` type-checks.
+  interface GlobalEventHandlersEventMap extends AqEventMap {}
+}
+
+/**
+ * Dispatches an aq-* event: bubbling and composed, so a listener on `document` hears it from
+ * inside any shadow root. The `aq-` prefix keeps a bubbling "error" away from window.onerror.
+ */
+export function emit<K extends keyof AqEventDetail>(target: EventTarget, type: K, detail: AqEventDetail[K]): void {
+  target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+}

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// Library build: ESM entries with lit and oauth4webapi external, so an SPA bundles one copy of each.
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    lib: {
+      entry: { index: 'src/index.ts', define: 'src/define.ts' },
+      formats: ['es'],
+    },
+    rolldownOptions: {
+      external: [/^lit($|\/)/, /^@lit\//, /^lit-html($|\/)/, /^lit-element($|\/)/, /^oauth4webapi$/],
+    },
+  },
+  test: {
+    environment: 'happy-dom',
+    include: ['src/**/*.test.ts'],
+  },
+});
