@@ -30,6 +30,7 @@ const ICON = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="c
 /**
  * A sign-in button for any OpenID Connect provider.
  *
+ * @tagname aq-signin
  * @summary Signs the user in with OpenID Connect (code + PKCE), in a popup or by redirect.
  *
  * @fires aq-profile - The user is signed in (after sign-in or on restore); `detail.profile` holds the validated claims.
@@ -74,8 +75,6 @@ export class AqSignin extends LitElement {
     signInText: { attribute: 'sign-in-text' },
     signOutText: { attribute: 'sign-out-text' },
     signOutClaim: { attribute: 'sign-out-claim' },
-    _record: { state: true },
-    _busy: { state: true },
   };
 
   /** OP issuer URL (required); discovery is read from `{issuer}/.well-known/openid-configuration`. */
@@ -119,37 +118,32 @@ export class AqSignin extends LitElement {
   /** Space-separated claims; the first one the profile has follows the sign-out label. */
   declare signOutClaim?: string;
 
-  declare private _record: SignedInRecord | null;
-  declare private _busy: boolean;
+  // Private fields rather than Lit state, so they stay out of the public types and the manifest.
+  #record: SignedInRecord | null = null;
+  #busyNow = false;
   #client?: AqClient;
   #reportedConfigError?: string;
   #expiryTimer?: ReturnType<typeof setTimeout>;
 
-  constructor() {
-    super();
-    this._record = null;
-    this._busy = false;
-  }
-
   /** The signed-in user's claims, or null. */
   get profile(): AqProfile | null {
-    return this._record?.profile ?? null;
+    return this.#record?.profile ?? null;
   }
   /** True while a user is signed in. */
   get signedIn(): boolean {
-    return this._record !== null;
+    return this.#record !== null;
   }
   /** The access token of the signed-in user, or null. */
   get accessToken(): string | null {
-    return this._record?.accessToken ?? null;
+    return this.#record?.accessToken ?? null;
   }
   /** The raw ID token of the signed-in user, or null. */
   get idToken(): string | null {
-    return this._record?.idToken ?? null;
+    return this.#record?.idToken ?? null;
   }
   /** True while a sign-in is under way. */
   get busy(): boolean {
-    return this._busy;
+    return this.#busyNow;
   }
 
   override connectedCallback(): void {
@@ -176,19 +170,29 @@ export class AqSignin extends LitElement {
 
   protected override updated(): void {
     this.toggleAttribute('signed-in', this.signedIn);
-    this.toggleAttribute('busy', this._busy);
+    this.toggleAttribute('busy', this.#busyNow);
+  }
+
+  #setRecord(record: SignedInRecord | null): void {
+    this.#record = record;
+    this.requestUpdate();
+  }
+
+  #setBusy(busy: boolean): void {
+    this.#busyNow = busy;
+    this.requestUpdate();
   }
 
   /** A redirect coming back, else a stored user. */
   async #resume(client: AqClient): Promise<void> {
-    this._busy = true;
+    this.#setBusy(true);
     try {
       const record = await client.handleRedirectCallback();
       if (record) return this.#signedIn(record);
     } catch (err) {
       this.#fail(err);
     } finally {
-      this._busy = false;
+      this.#setBusy(false);
     }
     const restored = client.restore();
     if (restored === EXPIRED) emit(this, 'aq-logout', { reason: 'expired' });
@@ -234,13 +238,13 @@ export class AqSignin extends LitElement {
   signIn(): Promise<void> {
     const client = this.#getClient();
     if (!client) return Promise.resolve();
-    this._busy = true;
+    this.#setBusy(true);
     // No await before this call: the popup opens inside the caller's user gesture.
     return client.signIn().then(
       (record) => this.#signedIn(record),
       (err) => this.#fail(err),
     ).finally(() => {
-      this._busy = false;
+      this.#setBusy(false);
     });
   }
 
@@ -250,7 +254,7 @@ export class AqSignin extends LitElement {
   }
 
   #signedIn(record: SignedInRecord): void {
-    this._record = record;
+    this.#setRecord(record);
     clearTimeout(this.#expiryTimer);
     const ms = record.expiresAt * 1000 - Date.now();
     if (ms < MAX_TIMEOUT) this.#expiryTimer = setTimeout(() => this.#signedOut('expired'), ms);
@@ -259,10 +263,10 @@ export class AqSignin extends LitElement {
   }
 
   #signedOut(reason: AqLogoutReason): void {
-    if (!this._record) return;
+    if (!this.#record) return;
     clearTimeout(this.#expiryTimer);
     this.#client?.signOut();
-    this._record = null;
+    this.#setRecord(null);
     bindClaims(null);
     emit(this, 'aq-logout', { reason });
   }
@@ -280,14 +284,14 @@ export class AqSignin extends LitElement {
   #label(): string {
     const labels = labelsFor([this.uiLocales?.split(' ')[0], this.closest('[lang]')?.getAttribute('lang'), ...navigator.languages]);
     const profile = this.profile;
-    if (!profile) return this._busy ? labels.busy : this.signInText || labels.signIn;
+    if (!profile) return this.#busyNow ? labels.busy : this.signInText || labels.signIn;
     const claims = (this.signOutClaim || DEFAULT_SIGN_OUT_CLAIM).split(/\s+/);
     const who = claims.map((c) => profile[c]).find((v) => typeof v === 'string' && v !== '');
     return [this.signOutText || labels.signOut, who].filter(Boolean).join(' ');
   }
 
   override render() {
-    return html`<button part="button" type="button" aria-busy=${this._busy ? 'true' : 'false'} @click=${this.#onClick}>
+    return html`<button part="button" type="button" aria-busy=${this.#busyNow ? 'true' : 'false'} @click=${this.#onClick}>
       <slot name="icon">${ICON}</slot><span part="label">${this.#label()}</span>
     </button>`;
   }
