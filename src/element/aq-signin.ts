@@ -1,6 +1,7 @@
 import { html, LitElement, svg } from 'lit';
 import type { PropertyValues } from 'lit';
 import { AqClient, EXPIRED } from '../core/client.js';
+import { parseCallback } from '../core/callback.js';
 import { relayPopupResponse } from '../core/popup.js';
 import type { AqProfile, SignedInRecord } from '../core/store.js';
 import { AqError, toAqError } from '../errors.js';
@@ -185,7 +186,8 @@ export class AqSignin extends LitElement {
 
   /** A redirect coming back, else a stored user. */
   async #resume(client: AqClient): Promise<void> {
-    this.#setBusy(true);
+    // Busy only when there is an answer to process: no "Signing in…" flash on every page load.
+    if (parseCallback(location.href)) this.#setBusy(true);
     try {
       const record = await client.handleRedirectCallback();
       if (record) return this.#signedIn(record);
