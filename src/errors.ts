@@ -22,7 +22,9 @@ export type AqErrorCode =
   /** The ID token failed a check (signature, iss, aud, azp, exp, iat, nonce); the message names it. */
   | 'AQ_ID_TOKEN_INVALID'
   /** The userinfo endpoint failed, or its `sub` differs from the ID token's. */
-  | 'AQ_USERINFO_FAILED';
+  | 'AQ_USERINFO_FAILED'
+  /** The OP's session iframe answered "error", did not answer, or did not load: monitoring stopped, the user stays signed in. */
+  | 'AQ_SESSION_CHECK_UNAVAILABLE';
 
 export interface AqErrorOptions {
   cause?: unknown;

@@ -1,5 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import { AqError, toAqError } from '../errors.js';
+import type { AqLogoutReason } from '../events.js';
+import { emit } from '../events.js';
+import { SessionMonitor } from '../session/session-monitor.js';
+import { TabSync } from '../session/tab-sync.js';
 import type { Pkce } from './authorize.js';
 import { authorizationUrl, createPkce } from './authorize.js';
 import type { AqClientOptions, AqConfig } from './config.js';
@@ -7,7 +11,8 @@ import { resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
 import { discover, discovered, httpOptions } from './discovery.js';
 import { processTokenResponse } from './id-token.js';
-import { openPopup, waitForPopup } from './popup.js';
+import { endSession, handleLogoutReturn } from './logout.js';
+import { openPopup, popupClosed, waitForRelay } from './popup.js';
 import { startRedirect, takeRedirectResponse } from './redirect.js';
 import type { AqProfile, RecordStore, SignedInRecord } from './store.js';
 import { createStore } from './store.js';
@@ -22,25 +27,47 @@ function wantsUserinfo(scope: string): boolean {
   });
 }
 
-/** Restoring found a record whose ID token has expired: the page should learn the user is gone. */
-export const EXPIRED = 'expired';
+/** prompt=none answers that mean "nobody is signed in at the OP any more" (OIDC Core §3.1.2.6). */
+const SIGNED_OUT_AT_OP = ['login_required', 'interaction_required', 'consent_required', 'account_selection_required'];
+/** A silent re-check that has not come back by then is given up (the OP may refuse to be framed). */
+const SILENT_TIMEOUT_MS = 10_000;
+/** setTimeout's ceiling (about 24.8 days); longer ID token lifetimes are re-armed on reload. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+export interface SignOutOptions {
+  /** Also end the session at the OP (RP-Initiated Logout): the page navigates to the OP and back. */
+  endSession?: boolean;
+}
 
 /**
  * A framework-free OpenID Connect relying party for one issuer and client. The `<aq-signin>`
  * element is a thin shell around it; an SPA can use it alone.
+ *
+ * Besides the results of its methods, it dispatches on itself `aq-profile` (signed in, restored,
+ * signed in by another tab), `aq-logout` (signed out for any reason) and `aq-error` (failures no
+ * call is waiting for, e.g. the session monitor), with the same `detail`s as the element.
  */
-export class AqClient {
+export class AqClient extends EventTarget {
   readonly config: AqConfig;
   #store: RecordStore;
   #record: SignedInRecord | null = null;
   #pkce?: Pkce;
   #pkcePending?: Promise<Pkce>;
   #popupSignIn?: { popup: Window; promise: Promise<SignedInRecord> };
+  #monitor?: SessionMonitor;
+  #expiry?: ReturnType<typeof setTimeout>;
+  #tabs: TabSync;
 
   /** Throws `AQ_CONFIG_INVALID` naming the first bad option. */
   constructor(options: AqClientOptions) {
+    super();
     this.config = resolveConfig(options);
     this.#store = createStore(this.config.storage, this.config.issuer.href, this.config.clientId);
+    this.#tabs = new TabSync(this.config.issuer.href, this.config.clientId, (m) => {
+      if (m.type === 'signed-out') this.#signedOut('other-tab', false);
+      // Only shared (local) storage lets another tab's sign-in show up here.
+      else if (this.config.storage === 'local' && !this.#record) this.restore();
+    });
   }
 
   get signedIn(): boolean {
@@ -73,6 +100,12 @@ export class AqClient {
     return this.#pkcePending;
   }
 
+  async #freshPkce(): Promise<Pkce> {
+    const pkce = await this.#nextPkce();
+    this.#takePkce();
+    return pkce;
+  }
+
   #takePkce(): Pkce | undefined {
     const pkce = this.#pkce;
     this.#pkce = this.#pkcePending = undefined;
@@ -80,9 +113,10 @@ export class AqClient {
     return pkce;
   }
 
-  #request(d: Discovered, pkce: Pkce): { url: string; tx: Transaction } {
-    const tx = newTransaction(this.config, pkce.verifier);
-    return { url: authorizationUrl(d.as, this.config, tx, pkce), tx };
+  #request(d: Discovered, pkce: Pkce, display?: Transaction['display'], extra?: Record<string, string>): { url: string; tx: Transaction } {
+    const tx = newTransaction(this.config, pkce.verifier, display);
+    const config = extra ? { ...this.config, extraParams: { ...this.config.extraParams, ...extra } } : this.config;
+    return { url: authorizationUrl(d.as, config, tx, pkce), tx };
   }
 
   /**
@@ -117,8 +151,7 @@ export class AqClient {
     let request = ready;
     try {
       if (!request) {
-        const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#nextPkce()]);
-        this.#takePkce();
+        const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
         request = this.#request(d, pkce);
         popup.location.href = request.url;
       }
@@ -128,19 +161,18 @@ export class AqClient {
     }
     const tx = request.tx;
     saveTransaction(tx);
-    const waiter = waitForPopup(popup, tx.state);
+    const waiter = waitForRelay(popup, tx.state, popupClosed(popup));
     try {
-      const params = await waiter.response;
-      return await this.#complete(params, tx);
+      return this.#signedIn(await this.#validate(await waiter.response, tx));
     } finally {
       waiter.cancel();
+      if (!popup.closed) popup.close();
       dropTransaction(tx);
     }
   }
 
   async #signInRedirect(): Promise<SignedInRecord> {
-    const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#nextPkce()]);
-    this.#takePkce();
+    const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
     const { url, tx } = this.#request(d, pkce);
     startRedirect(url, tx);
     return new Promise<never>(() => {});
@@ -150,15 +182,17 @@ export class AqClient {
    * Handles a redirect response in the current URL: resolves with the signed-in record, or null
    * when the URL carries no response for this client. The response is removed from the URL and
    * its state is used up, so a reload or a replayed URL is refused with `AQ_STATE_INVALID`.
+   * Also consumes the return from an RP-initiated logout.
    */
   async handleRedirectCallback(): Promise<SignedInRecord | null> {
+    if (handleLogoutReturn()) return null;
     const taken = takeRedirectResponse((tx) => tx.issuer === this.config.issuer.href && tx.clientId === this.config.clientId);
     if (!taken) return null;
-    return this.#complete(taken.params, taken.tx);
+    return this.#signedIn(await this.#validate(taken.params, taken.tx));
   }
 
-  /** Validates an authorization response for `tx`, exchanges the code, and stores the user. */
-  async #complete(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord> {
+  /** Validates an authorization response for `tx` and exchanges the code; stores nothing. */
+  async #validate(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord> {
     const d = await discover(this.config.issuer);
     const client: oauth.Client = { client_id: this.config.clientId };
     const http = httpOptions(this.config.issuer);
@@ -180,16 +214,13 @@ export class AqClient {
     if (tokens.accessToken && d.as.userinfo_endpoint && wantsUserinfo(this.config.scope)) {
       profile = { ...profile, ...(await this.#userinfo(d, client, tokens.accessToken, tokens.claims.sub)), sub: tokens.claims.sub };
     }
-    const record: SignedInRecord = {
+    return {
       profile,
       idToken: tokens.idToken,
       accessToken: tokens.accessToken,
       expiresAt: tokens.claims.exp,
       sessionState: params.get('session_state') ?? undefined,
     };
-    this.#record = record;
-    this.#store.save(record);
-    return record;
   }
 
   async #userinfo(d: Discovered, client: oauth.Client, accessToken: string, sub: string): Promise<Record<string, unknown>> {
@@ -203,26 +234,155 @@ export class AqClient {
     }
   }
 
+  /** Takes a validated record as the signed-in user: stores it, watches it, tells listeners and tabs. */
+  #signedIn(record: SignedInRecord, announce = true): SignedInRecord {
+    this.#record = record;
+    this.#store.save(record);
+    clearTimeout(this.#expiry);
+    const ms = record.expiresAt * 1000 - Date.now();
+    if (ms < MAX_TIMEOUT) this.#expiry = setTimeout(() => this.#signedOut('expired'), ms);
+    void this.#watch(record);
+    if (announce) {
+      emit(this, 'aq-profile', { profile: record.profile });
+      this.#tabs.post({ type: 'signed-in' });
+    }
+    return record;
+  }
+
+  #signedOut(reason: AqLogoutReason, tellTabs = true): void {
+    this.#monitor?.stop();
+    this.#monitor = undefined;
+    clearTimeout(this.#expiry);
+    this.#store.clear();
+    if (tellTabs) this.#tabs.post({ type: 'signed-out' });
+    if (!this.#record) return;
+    this.#record = null;
+    emit(this, 'aq-logout', { reason });
+  }
+
+  /** Starts OIDC Session Management for the signed-in user when the OP and the response allow it. */
+  async #watch(record: SignedInRecord): Promise<void> {
+    this.#monitor?.stop();
+    this.#monitor = undefined;
+    const d = await discover(this.config.issuer).catch(() => undefined);
+    const iframe = d?.as.check_session_iframe;
+    if (!iframe || !record.sessionState || this.config.sessionInterval === 0 || this.#record !== record) return;
+    warnIfThirdParty(iframe);
+    this.#monitor = new SessionMonitor({
+      checkSessionIframe: iframe,
+      clientId: this.config.clientId,
+      sessionState: record.sessionState,
+      interval: this.config.sessionInterval,
+      onChanged: () => this.#recheck(),
+      onUnavailable: (error) => emit(this, 'aq-error', { error }),
+    });
+    this.#monitor.start();
+  }
+
   /**
-   * Brings back the signed-in user from storage. Returns the record, null when there is none,
-   * or `EXPIRED` when there was one whose ID token has expired (it is removed).
+   * The OP says the session changed: ask it silently (prompt=none in a hidden iframe, with the ID
+   * token as hint). Same user: keep them, with the new session_state and profile. Nobody or
+   * someone else: sign out with reason "remote". Resolves with the session_state to watch next,
+   * or null when monitoring ends.
    */
-  restore(): SignedInRecord | typeof EXPIRED | null {
+  async #recheck(): Promise<string | null> {
+    const before = this.#record;
+    if (!before) return null;
+    let next: SignedInRecord;
+    try {
+      next = await this.#silent(before.idToken);
+    } catch (err) {
+      if (err instanceof AqError && err.code === 'AQ_AUTHORIZATION_ERROR' && SIGNED_OUT_AT_OP.includes(err.error ?? '')) {
+        this.#signedOut('remote');
+      } else {
+        // Not knowing is not a sign-out: report it and stop watching.
+        emit(this, 'aq-error', { error: toAqError(err, 'AQ_SESSION_CHECK_UNAVAILABLE', 'the silent session re-check failed') });
+      }
+      return null;
+    }
+    if (this.#record !== before) return null;
+    if (next.profile.sub !== before.profile.sub) {
+      this.#signedOut('remote');
+      return null;
+    }
+    // Same user, new OP session: keep watching it without telling the page anything happened.
+    this.#record = next;
+    this.#store.save(next);
+    return next.sessionState ?? null;
+  }
+
+  async #silent(idTokenHint: string): Promise<SignedInRecord> {
+    const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
+    const { url, tx } = this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: idTokenHint });
+    saveTransaction(tx);
+    const frame = document.createElement('iframe');
+    frame.hidden = true;
+    frame.title = 'session re-check';
+    frame.setAttribute('aria-hidden', 'true');
+    frame.src = url;
+    document.body.append(frame);
+    const deadline = Date.now() + SILENT_TIMEOUT_MS;
+    const timedOut = () => (Date.now() > deadline ? new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent re-check at ${d.as.authorization_endpoint} did not answer within ${SILENT_TIMEOUT_MS} ms`) : undefined);
+    const waiter = waitForRelay(frame.contentWindow!, tx.state, timedOut);
+    try {
+      return await this.#validate(await waiter.response, tx);
+    } finally {
+      waiter.cancel();
+      frame.remove();
+      dropTransaction(tx);
+    }
+  }
+
+  /**
+   * Brings back the signed-in user from storage, dispatching `aq-profile`; or, when the stored ID
+   * token has expired, removes it and dispatches `aq-logout` with reason "expired". Returns the
+   * restored record or null.
+   */
+  restore(): SignedInRecord | null {
     const record = this.#store.load();
     if (!record) return null;
     if (record.expiresAt * 1000 <= Date.now()) {
       this.#store.clear();
-      return EXPIRED;
+      emit(this, 'aq-logout', { reason: 'expired' });
+      return null;
     }
-    this.#record = record;
+    this.#signedIn(record, false);
+    emit(this, 'aq-profile', { profile: record.profile });
     return record;
   }
 
-  /** Forgets the user in this page and its storage. */
-  signOut(): void {
-    this.#record = null;
-    this.#store.clear();
+  /**
+   * Signs out locally (dispatching `aq-logout` with reason "user") and tells the app's other tabs.
+   * With `endSession`, the page then navigates to the OP's end_session_endpoint and back.
+   */
+  async signOut(options: SignOutOptions = {}): Promise<void> {
+    const idToken = this.#record?.idToken;
+    this.#signedOut('user');
+    if (!options.endSession || !idToken) return;
+    const d = await discover(this.config.issuer);
+    if (!d.as.end_session_endpoint) {
+      throw new AqError('AQ_CONFIG_INVALID', `"end-session" is set but the OP at ${this.config.issuer.href} has no end_session_endpoint`);
+    }
+    endSession(d.as.end_session_endpoint, idToken, this.config.redirectUri, this.config.clientId);
   }
+
+  /** Stops watching the session and listening to other tabs; the stored user stays. */
+  dispose(): void {
+    this.#monitor?.stop();
+    this.#monitor = undefined;
+    clearTimeout(this.#expiry);
+    this.#tabs.close();
+  }
+}
+
+let warned = false;
+/** Browsers that block third-party cookies blind the OP's iframe when the OP is on another site. */
+function warnIfThirdParty(iframe: string): void {
+  const op = new URL(iframe).hostname.split('.').slice(-2).join('.');
+  const rp = location.hostname.split('.').slice(-2).join('.');
+  if (warned || op === rp) return;
+  warned = true;
+  console.info(`aq-signin: the OP (${new URL(iframe).origin}) is on another site than this page; where the browser blocks third-party cookies its session iframe answers "error" and session monitoring stops (aq-error AQ_SESSION_CHECK_UNAVAILABLE) rather than signing the user out.`);
 }
 
 function authResponseError(err: unknown): AqError {

@@ -5,7 +5,7 @@ import { isPopupState } from './transaction.js';
 const CHANNEL = 'aq-signin';
 const WIDTH = 500;
 const HEIGHT = 650;
-/** How often to look whether the user closed the popup; the issue allows about a second. */
+/** How often to look whether the user closed the popup: closing is reported within about a second. */
 const CLOSED_POLL_MS = 250;
 /** The relay message may still be in flight when the popup closes itself. */
 const CLOSED_GRACE_MS = 300;
@@ -34,11 +34,16 @@ export function openPopup(url: string): Window {
 }
 
 /**
- * Waits for the popup's answer for `state`. Two relays, whichever arrives first: a same-origin
- * BroadcastChannel, which survives a Cross-Origin-Opener-Policy on the OP that severs
- * `window.opener`, and `postMessage` from the popup window itself.
+ * Waits for the answer for `state` from a popup or a hidden iframe. Two relays, whichever arrives
+ * first: a same-origin BroadcastChannel, which survives a Cross-Origin-Opener-Policy on the OP
+ * that severs `window.opener`, and `postMessage` from that window itself. `gone()` tells when the
+ * window can no longer answer (the user closed the popup).
  */
-export function waitForPopup(popup: Window, state: string): { response: Promise<URLSearchParams>; cancel: () => void } {
+export function waitForRelay(
+  source: Window,
+  state: string,
+  gone: () => AqError | undefined,
+): { response: Promise<URLSearchParams>; cancel: () => void } {
   let cleanup = () => {};
   const response = new Promise<URLSearchParams>((resolve, reject) => {
     const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : undefined;
@@ -49,15 +54,16 @@ export function waitForPopup(popup: Window, state: string): { response: Promise<
       resolve(new URLSearchParams(data.response));
     };
     const onChannel = (e: MessageEvent) => accept(e.data);
-    // Only our own origin and only the popup we opened: a page that frames or opens us cannot inject a response.
+    // Only our own origin and only the window we opened: a page that frames or opens us cannot inject a response.
     const onMessage = (e: MessageEvent) => {
-      if (e.origin === location.origin && e.source === popup) accept(e.data);
+      if (e.origin === location.origin && e.source === source) accept(e.data);
     };
     const timer = setInterval(() => {
-      if (!popup.closed || grace) return;
+      const error = grace ? undefined : gone();
+      if (!error) return;
       grace = setTimeout(() => {
         cleanup();
-        reject(new AqError('AQ_POPUP_CLOSED', 'the sign-in popup was closed before the sign-in finished'));
+        reject(error);
       }, CLOSED_GRACE_MS);
     }, CLOSED_POLL_MS);
     cleanup = () => {
@@ -69,18 +75,17 @@ export function waitForPopup(popup: Window, state: string): { response: Promise<
     channel?.addEventListener('message', onChannel);
     window.addEventListener('message', onMessage);
   });
-  return {
-    response,
-    cancel: () => {
-      cleanup();
-      if (!popup.closed) popup.close();
-    },
-  };
+  return { response, cancel: () => cleanup() };
+}
+
+/** Closed by the user: the popup's `gone()` for waitForRelay. */
+export function popupClosed(popup: Window): () => AqError | undefined {
+  return () => (popup.closed ? new AqError('AQ_POPUP_CLOSED', 'the sign-in popup was closed before the sign-in finished') : undefined);
 }
 
 /**
- * Runs in the popup when the OP sends it back to the redirect URI: hands the response to the
- * opener and closes. Returns false when this page load is not a popup callback. Both the
+ * Runs in the popup (or the hidden iframe of a silent session check) when the OP sends it back to
+ * the redirect URI: hands the response to the opener (or parent) and closes. Returns false when this page load is not a popup callback. Both the
  * script-tag entry and every element call it; only the first call relays.
  */
 let relayed = false;
@@ -98,10 +103,12 @@ export function relayPopupResponse(): boolean {
     channel.postMessage(message);
     channel.close();
   }
-  try {
-    window.opener?.postMessage(message, location.origin);
-  } catch {
-    // A severed or cross-origin opener: the BroadcastChannel above carries the answer.
+  for (const target of [window.opener as Window | null, window.parent === window ? null : window.parent]) {
+    try {
+      target?.postMessage(message, location.origin);
+    } catch {
+      // A severed or cross-origin opener: the BroadcastChannel above carries the answer.
+    }
   }
   window.close();
   return true;

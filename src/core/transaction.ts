@@ -1,4 +1,4 @@
-import type { AqConfig, Display } from './config.js';
+import type { AqConfig } from './config.js';
 
 /** One pending authorization request. Used once: taken out of storage before it is checked. */
 export interface Transaction {
@@ -8,7 +8,8 @@ export interface Transaction {
   redirectUri: string;
   issuer: string;
   clientId: string;
-  display: Display;
+  /** `iframe`: a silent `prompt=none` re-check of the session. */
+  display: 'popup' | 'redirect' | 'iframe';
   maxAge?: number;
   /** ms since epoch, for expiry of abandoned requests. */
   createdAt: number;
@@ -27,7 +28,7 @@ export function randomToken(): string {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export function newTransaction(config: AqConfig, codeVerifier: string): Transaction {
+export function newTransaction(config: AqConfig, codeVerifier: string, display: Transaction['display'] = config.display): Transaction {
   return {
     state: randomToken(),
     nonce: randomToken(),
@@ -35,7 +36,7 @@ export function newTransaction(config: AqConfig, codeVerifier: string): Transact
     redirectUri: config.redirectUri,
     issuer: config.issuer.href,
     clientId: config.clientId,
-    display: config.display,
+    display,
     maxAge: config.maxAge,
     createdAt: Date.now(),
   };
@@ -44,17 +45,18 @@ export function newTransaction(config: AqConfig, codeVerifier: string): Transact
 function storage(tx: Pick<Transaction, 'display'>): Storage {
   // A redirect comes back in the same tab: sessionStorage. A popup is another tab, which may not
   // share sessionStorage with us (it gets a copy at open time, or none if COOP severed it), so the
-  // popup sees only a marker in localStorage and the secrets stay in the opener's memory.
+  // popup sees only a marker in localStorage and the secrets stay in the opener's memory. Same
+  // for the hidden iframe of a silent re-check.
   return tx.display === 'redirect' ? sessionStorage : localStorage;
 }
 
 /** Remembers a pending request. Popups store only their state (a marker), never the verifier. */
 export function saveTransaction(tx: Transaction): void {
-  const value = tx.display === 'redirect' ? JSON.stringify(tx) : JSON.stringify({ display: 'popup', createdAt: tx.createdAt });
+  const value = tx.display === 'redirect' ? JSON.stringify(tx) : JSON.stringify({ display: tx.display, createdAt: tx.createdAt });
   storage(tx).setItem(PREFIX + tx.state, value);
 }
 
-/** True when `state` belongs to a popup request opened by a page of this origin. */
+/** True when `state` belongs to a popup or iframe request made by a page of this origin. */
 export function isPopupState(state: string): boolean {
   return safeGet(localStorage, PREFIX + state) !== null;
 }

@@ -1,11 +1,11 @@
 import { html, LitElement, svg } from 'lit';
 import type { PropertyValues } from 'lit';
-import { AqClient, EXPIRED } from '../core/client.js';
+import { AqClient } from '../core/client.js';
 import { parseCallback } from '../core/callback.js';
 import { relayPopupResponse } from '../core/popup.js';
-import type { AqProfile, SignedInRecord } from '../core/store.js';
+import type { AqProfile } from '../core/store.js';
 import { AqError, toAqError } from '../errors.js';
-import type { AqLogoutReason } from '../events.js';
+import type { AqEventDetail } from '../events.js';
 import { emit } from '../events.js';
 import { labelsFor } from './locales.js';
 import { styles } from './aq-signin.styles.js';
@@ -17,8 +17,7 @@ const CONFIG_PROPS = [
 ] as const;
 
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
-/** setTimeout's ceiling (about 24.8 days); longer ID token lifetimes are re-armed on reload. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
+const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error'] as const;
 
 /** Events caused by loading the page wait for DOMContentLoaded, so later scripts can still listen. */
 function afterDomContentLoaded(fn: () => void): void {
@@ -71,6 +70,7 @@ export class AqSignin extends LitElement {
     authParams: { attribute: 'auth-params' },
     sessionInterval: { attribute: 'session-interval' },
     storage: {},
+    endSession: { attribute: 'end-session', type: Boolean },
     theme: { reflect: true },
     size: { reflect: true },
     signInText: { attribute: 'sign-in-text' },
@@ -104,10 +104,12 @@ export class AqSignin extends LitElement {
   declare maxAge?: string;
   /** Extra authorization parameters: a JSON object (attribute) or an object (property). */
   declare authParams?: string | Record<string, string>;
-  /** Milliseconds between session checks; `0` turns monitoring off (reserved for session monitoring). */
+  /** Milliseconds between OIDC Session Management checks (default 2000); `0` turns monitoring off. */
   declare sessionInterval?: string;
   /** Where the signed-in state survives reloads: `session` (default), `local` or `memory`. */
   declare storage?: string;
+  /** Signing out with the button also ends the session at the OP (RP-Initiated Logout). */
+  declare endSession: boolean;
   /** `basic` (default) or `none`. */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */
@@ -120,27 +122,35 @@ export class AqSignin extends LitElement {
   declare signOutClaim?: string;
 
   // Private fields rather than Lit state, so they stay out of the public types and the manifest.
-  #record: SignedInRecord | null = null;
   #busyNow = false;
   #client?: AqClient;
   #reportedConfigError?: string;
-  #expiryTimer?: ReturnType<typeof setTimeout>;
+  // The client reports what happens without a call (remote sign-out, other tabs, expiry); the
+  // element re-dispatches it from itself, where the page listens.
+  #forward = (e: Event) => {
+    const { type, detail } = e as CustomEvent;
+    if (type !== 'aq-error') {
+      bindClaims(this.profile);
+      this.requestUpdate();
+    }
+    emit(this, type as keyof AqEventDetail, detail);
+  };
 
   /** The signed-in user's claims, or null. */
   get profile(): AqProfile | null {
-    return this.#record?.profile ?? null;
+    return this.#client?.profile ?? null;
   }
   /** True while a user is signed in. */
   get signedIn(): boolean {
-    return this.#record !== null;
+    return this.#client?.signedIn ?? false;
   }
   /** The access token of the signed-in user, or null. */
   get accessToken(): string | null {
-    return this.#record?.accessToken ?? null;
+    return this.#client?.accessToken ?? null;
   }
   /** The raw ID token of the signed-in user, or null. */
   get idToken(): string | null {
-    return this.#record?.idToken ?? null;
+    return this.#client?.idToken ?? null;
   }
   /** True while a sign-in is under way. */
   get busy(): boolean {
@@ -150,7 +160,11 @@ export class AqSignin extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // In the popup, this page load is only the OP's answer: hand it to the opener and stop.
-    if (relayPopupResponse()) return;
+    if (!relayPopupResponse()) this.#start();
+  }
+
+  /** On connect, and again when the configuration changes: prefetch, then a returning redirect or a stored user. */
+  #start(): void {
     const client = this.#getClient();
     if (!client) return;
     client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
@@ -159,14 +173,21 @@ export class AqSignin extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    clearTimeout(this.#expiryTimer);
+    this.#dropClient();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.hasUpdated && CONFIG_PROPS.some((p) => changed.has(p))) {
-      this.#client = undefined;
+      this.#dropClient();
       this.#reportedConfigError = undefined;
+      if (this.isConnected) this.#start();
     }
+  }
+
+  #dropClient(): void {
+    for (const type of CLIENT_EVENTS) this.#client?.removeEventListener(type, this.#forward);
+    this.#client?.dispose();
+    this.#client = undefined;
   }
 
   protected override updated(): void {
@@ -174,31 +195,23 @@ export class AqSignin extends LitElement {
     this.toggleAttribute('busy', this.#busyNow);
   }
 
-  #setRecord(record: SignedInRecord | null): void {
-    this.#record = record;
-    this.requestUpdate();
-  }
-
   #setBusy(busy: boolean): void {
     this.#busyNow = busy;
     this.requestUpdate();
   }
 
-  /** A redirect coming back, else a stored user. */
+  /** A redirect coming back, else a stored user. The client's events carry the outcome. */
   async #resume(client: AqClient): Promise<void> {
     // Busy only when there is an answer to process: no "Signing in…" flash on every page load.
     if (parseCallback(location.href)) this.#setBusy(true);
     try {
-      const record = await client.handleRedirectCallback();
-      if (record) return this.#signedIn(record);
+      if (await client.handleRedirectCallback()) return;
     } catch (err) {
       this.#fail(err);
     } finally {
       this.#setBusy(false);
     }
-    const restored = client.restore();
-    if (restored === EXPIRED) emit(this, 'aq-logout', { reason: 'expired' });
-    else if (restored) this.#signedIn(restored);
+    client.restore();
   }
 
   #getClient(): AqClient | undefined {
@@ -221,6 +234,7 @@ export class AqSignin extends LitElement {
         storage: this.storage,
         sessionInterval: this.sessionInterval,
       });
+      for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
       return this.#client;
     } catch (err) {
       // Reported once per configuration: a page author needs one clear message, not one per click.
@@ -242,35 +256,24 @@ export class AqSignin extends LitElement {
     if (!client) return Promise.resolve();
     this.#setBusy(true);
     // No await before this call: the popup opens inside the caller's user gesture.
-    return client.signIn().then(
-      (record) => this.#signedIn(record),
-      (err) => this.#fail(err),
-    ).finally(() => {
-      this.#setBusy(false);
-    });
+    return client
+      .signIn()
+      .then(
+        () => {},
+        (err) => this.#fail(err),
+      )
+      .finally(() => this.#setBusy(false));
   }
 
-  /** Signs out locally and dispatches `aq-logout` with `reason: "user"`. */
-  signOut(): void {
-    this.#signedOut('user');
-  }
-
-  #signedIn(record: SignedInRecord): void {
-    this.#setRecord(record);
-    clearTimeout(this.#expiryTimer);
-    const ms = record.expiresAt * 1000 - Date.now();
-    if (ms < MAX_TIMEOUT) this.#expiryTimer = setTimeout(() => this.#signedOut('expired'), ms);
-    bindClaims(record.profile);
-    emit(this, 'aq-profile', { profile: record.profile });
-  }
-
-  #signedOut(reason: AqLogoutReason): void {
-    if (!this.#record) return;
-    clearTimeout(this.#expiryTimer);
-    this.#client?.signOut();
-    this.#setRecord(null);
-    bindClaims(null);
-    emit(this, 'aq-logout', { reason });
+  /**
+   * Signs out locally and dispatches `aq-logout` with `reason: "user"`. With `endSession` (or the
+   * `end-session` attribute) the page then goes to the OP's end_session_endpoint and comes back.
+   * Never rejects: failures are dispatched as `aq-error`.
+   */
+  signOut(options: { endSession?: boolean } = {}): Promise<void> {
+    const client = this.#getClient();
+    if (!client) return Promise.resolve();
+    return client.signOut({ endSession: options.endSession ?? this.endSession }).catch((err) => this.#fail(err));
   }
 
   #fail(err: unknown): void {
@@ -279,8 +282,7 @@ export class AqSignin extends LitElement {
   }
 
   #onClick(): void {
-    if (this.signedIn) this.signOut();
-    else void this.signIn();
+    void (this.signedIn ? this.signOut() : this.signIn());
   }
 
   #label(): string {
