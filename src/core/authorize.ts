@@ -21,12 +21,15 @@ export function authorizationUrl(as: oauth.AuthorizationServer, config: AqConfig
   params.set('client_id', config.clientId);
   params.set('redirect_uri', tx.redirectUri);
   params.set('response_type', config.responseType);
-  // "query" is the default for code (OAuth 2.0 Multiple Response Types §2.1): only send a change.
-  if (config.responseMode !== 'query') params.set('response_mode', config.responseMode);
+  const withCode = config.responseType.includes('code');
+  // Defaults: query for code, fragment for the rest (Multiple Response Types §2.1, §3); only send a change.
+  if (config.responseMode !== (config.responseType === 'code' ? 'query' : 'fragment')) params.set('response_mode', config.responseMode);
   params.set('scope', config.scope);
   params.set('state', tx.state);
   params.set('nonce', tx.nonce);
-  params.set('code_challenge', pkce.challenge);
-  params.set('code_challenge_method', 'S256');
+  if (withCode) {
+    params.set('code_challenge', pkce.challenge);
+    params.set('code_challenge_method', 'S256');
+  }
   return url.href;
 }

@@ -10,7 +10,7 @@ import type { AqClientOptions, AqConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
 import { discover, discovered, httpOptions } from './discovery.js';
-import { processTokenResponse } from './id-token.js';
+import { processTokenResponse, verifyFrontChannelIdToken } from './id-token.js';
 import { endSession, handleLogoutReturn } from './logout.js';
 import { openPopup, popupClosed, waitForRelay } from './popup.js';
 import { startRedirect, takeRedirectResponse } from './redirect.js';
@@ -191,34 +191,59 @@ export class AqClient extends EventTarget {
     return this.#signedIn(await this.#validate(taken.params, taken.tx));
   }
 
-  /** Validates an authorization response for `tx` and exchanges the code; stores nothing. */
+  /**
+   * Validates an authorization response for `tx`, for every response type: the front-channel ID
+   * token (implicit, hybrid) with its at_hash/c_hash, then the code exchange; stores nothing.
+   */
   async #validate(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord> {
     const d = await discover(this.config.issuer);
     const client: oauth.Client = { client_id: this.config.clientId };
-    const http = httpOptions(this.config.issuer);
+    const type = tx.responseType.split(' ');
+    const front = { idToken: params.get('id_token') ?? undefined, accessToken: params.get('access_token') ?? undefined };
+    // oauth4webapi checks state, RFC 9207 "iss" and error= but refuses front-channel tokens, which
+    // are checked below instead: hand it the response without them.
+    const plain = new URLSearchParams(params);
+    for (const p of ['id_token', 'access_token', 'token_type', 'expires_in']) plain.delete(p);
     let callbackParams: URLSearchParams;
     try {
-      // Checks state first, then RFC 9207 "iss" (mix-up defence), then turns error= into an exception.
-      callbackParams = oauth.validateAuthResponse(d.as, client, params, tx.state);
+      callbackParams = oauth.validateAuthResponse(d.as, client, plain, tx.state);
     } catch (err) {
       throw authResponseError(err);
     }
-    let response: Response;
-    try {
-      response = await oauth.authorizationCodeGrantRequest(d.as, client, oauth.None(), callbackParams, tx.redirectUri, tx.codeVerifier, http);
-    } catch (err) {
-      throw toAqError(err, 'AQ_TOKEN_REQUEST_FAILED', `token request to ${d.as.token_endpoint} failed`);
+    const code = callbackParams.get('code') ?? undefined;
+    for (const [member, value] of [['code', code], ['id_token', front.idToken], ['token', front.accessToken]] as const) {
+      if (type.includes(member) && !value) {
+        throw new AqError('AQ_RESPONSE_INVALID', `the response has no "${member === 'token' ? 'access_token' : member}" although response_type is "${tx.responseType}"`);
+      }
     }
-    const tokens = await processTokenResponse(d, client, response, tx);
-    let profile: AqProfile = { ...tokens.claims } as AqProfile;
-    if (tokens.accessToken && d.as.userinfo_endpoint && wantsUserinfo(this.config.scope)) {
-      profile = { ...profile, ...(await this.#userinfo(d, client, tokens.accessToken, tokens.claims.sub)), sub: tokens.claims.sub };
+    let claims: oauth.IDToken | undefined;
+    let idToken = front.idToken;
+    let accessToken = front.accessToken;
+    if (front.idToken) claims = await verifyFrontChannelIdToken(d, front.idToken, tx, this.config.clientId, { ...front, code });
+    if (code) {
+      let response: Response;
+      try {
+        response = await oauth.authorizationCodeGrantRequest(d.as, client, oauth.None(), callbackParams, tx.redirectUri, tx.codeVerifier, httpOptions(this.config.issuer));
+      } catch (err) {
+        throw toAqError(err, 'AQ_TOKEN_REQUEST_FAILED', `token request to ${d.as.token_endpoint} failed`);
+      }
+      const tokens = await processTokenResponse(d, client, response, tx);
+      // OIDC Core §3.3.3.6: both ID tokens of a hybrid flow must be about the same user.
+      if (claims && (tokens.claims.sub !== claims.sub || tokens.claims.iss !== claims.iss)) {
+        throw new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: the token endpoint's "sub" "${tokens.claims.sub}" differs from the authorization response's "${claims.sub}"`);
+      }
+      ({ claims, idToken } = tokens);
+      accessToken = tokens.accessToken ?? accessToken;
+    }
+    let profile = { ...claims! } as AqProfile;
+    if (accessToken && d.as.userinfo_endpoint && wantsUserinfo(this.config.scope)) {
+      profile = { ...profile, ...(await this.#userinfo(d, client, accessToken, profile.sub)), sub: profile.sub };
     }
     return {
       profile,
-      idToken: tokens.idToken,
-      accessToken: tokens.accessToken,
-      expiresAt: tokens.claims.exp,
+      idToken: idToken!,
+      accessToken,
+      expiresAt: claims!.exp,
       sessionState: params.get('session_state') ?? undefined,
     };
   }

@@ -1,6 +1,7 @@
 import { AqError } from '../errors.js';
 
-export type ResponseType = 'code';
+export const RESPONSE_TYPES = ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'] as const;
+export type ResponseType = (typeof RESPONSE_TYPES)[number];
 export type ResponseMode = 'query' | 'fragment';
 export type Display = 'popup' | 'redirect';
 export type StorageKind = 'session' | 'local' | 'memory';
@@ -68,6 +69,8 @@ const RESERVED = new Set([
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
   'code_challenge', 'code_challenge_method',
 ]);
+
+const RESPONSE_ORDER = ['code', 'id_token', 'token'];
 
 function invalid(option: keyof AqClientOptions, problem: string): AqError {
   return new AqError('AQ_CONFIG_INVALID', `"${ATTR[option]}" ${problem}`);
@@ -144,8 +147,15 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
   const scopes = (options.scope || 'openid profile email').split(/\s+/).filter(Boolean);
   if (!scopes.includes('openid')) scopes.unshift('openid');
 
-  const responseType = oneOf('responseType', options.responseType, ['code'] as const, 'code');
-  const responseMode = oneOf('responseMode', options.responseMode, ['query', 'fragment'] as const, 'query');
+  // The order of space-separated values does not matter (OAuth 2.0 Multiple Response Types §3).
+  const rawType = options.responseType?.split(/\s+/).filter(Boolean).sort((a, b) => RESPONSE_ORDER.indexOf(a) - RESPONSE_ORDER.indexOf(b)).join(' ');
+  const responseType = oneOf('responseType', rawType, RESPONSE_TYPES, 'code');
+  const frontChannelTokens = responseType !== 'code';
+  const responseMode = oneOf('responseMode', options.responseMode, ['query', 'fragment'] as const, frontChannelTokens ? 'fragment' : 'query');
+  // Multiple Response Types §5: tokens must not travel in the query (server logs, Referer).
+  if (frontChannelTokens && responseMode === 'query') {
+    throw invalid('responseMode', `must be "fragment" when "response-type" is "${responseType}": tokens must not travel in the query`);
+  }
   const display = oneOf('display', options.display, ['popup', 'redirect'] as const, 'popup');
   const storage = oneOf('storage', options.storage, ['session', 'local', 'memory'] as const, 'session');
   const redirectUri = options.redirectUri ? parseRedirectUri(options.redirectUri) : defaultRedirectUri();

@@ -33,15 +33,21 @@ async function load(issuer: URL): Promise<Discovered> {
   }
   let jwks: oauth.JWKS;
   try {
-    const response = await fetch(as.jwks_uri!, { headers: { accept: 'application/json, application/jwk-set+json' } });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    jwks = await response.json();
-    if (!Array.isArray(jwks?.keys)) throw new Error('no "keys" array');
+    jwks = await fetchJwks(as.jwks_uri!);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new AqError('AQ_DISCOVERY_FAILED', `JWKS at ${as.jwks_uri} failed: ${why}`, { cause: err });
   }
   return { as, jwksCache: { jwks, uat: Math.floor(Date.now() / 1000) } };
+}
+
+/** The OP's public keys (RFC 7517 §5). */
+export async function fetchJwks(uri: string): Promise<oauth.JWKS> {
+  const response = await fetch(uri, { headers: { accept: 'application/json, application/jwk-set+json' } });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const jwks = await response.json();
+  if (!Array.isArray(jwks?.keys)) throw new Error('no "keys" array');
+  return jwks;
 }
 
 /** Discovery + JWKS for an issuer, fetched once and shared by every element and client on the page. */

@@ -6,6 +6,8 @@ export interface Transaction {
   nonce: string;
   codeVerifier: string;
   redirectUri: string;
+  /** The response is checked against what was asked, not against the page's configuration now. */
+  responseType: string;
   issuer: string;
   clientId: string;
   /** `iframe`: a silent `prompt=none` re-check of the session. */
@@ -34,6 +36,7 @@ export function newTransaction(config: AqConfig, codeVerifier: string, display: 
     nonce: randomToken(),
     codeVerifier,
     redirectUri: config.redirectUri,
+    responseType: config.responseType,
     issuer: config.issuer.href,
     clientId: config.clientId,
     display,

@@ -1,6 +1,8 @@
 import { html, LitElement, svg } from 'lit';
 import type { PropertyValues } from 'lit';
 import { AqClient } from '../core/client.js';
+import type { AqClientOptions, AqConfig } from '../core/config.js';
+import { resolveConfig } from '../core/config.js';
 import { parseCallback } from '../core/callback.js';
 import { relayPopupResponse } from '../core/popup.js';
 import type { AqProfile } from '../core/store.js';
@@ -19,9 +21,15 @@ const CONFIG_PROPS = [
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
 const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error'] as const;
 
-/** Events caused by loading the page wait for DOMContentLoaded, so later scripts can still listen. */
+/**
+ * Events caused by loading the page wait for DOMContentLoaded, so later scripts can still listen.
+ * readyState alone cannot tell: module and deferred scripts run while it is already "interactive"
+ * but before DOMContentLoaded; the navigation timing entry says whether it has started.
+ */
 function afterDomContentLoaded(fn: () => void): void {
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fn, { once: true });
+  const nav = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
+  const pending = nav ? nav.domContentLoadedEventStart === 0 : document.readyState === 'loading';
+  if (pending) document.addEventListener('DOMContentLoaded', () => fn(), { once: true });
   else queueMicrotask(fn);
 }
 
@@ -177,11 +185,17 @@ export class AqSignin extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.hasUpdated && CONFIG_PROPS.some((p) => changed.has(p))) {
-      this.#dropClient();
-      this.#reportedConfigError = undefined;
-      if (this.isConnected) this.#start();
+    if (!this.hasUpdated || !CONFIG_PROPS.some((p) => changed.has(p))) return;
+    // Frameworks often set attributes after connecting, and a default spelled out changes nothing:
+    // keep the client (and any sign-in it is finishing) unless the effective configuration differs.
+    try {
+      if (this.#client && sameConfig(this.#client.config, resolveConfig(this.#options()))) return;
+    } catch {
+      // Now invalid: the new client below reports it.
     }
+    this.#dropClient();
+    this.#reportedConfigError = undefined;
+    if (this.isConnected) this.#start();
   }
 
   #dropClient(): void {
@@ -214,26 +228,14 @@ export class AqSignin extends LitElement {
     client.restore();
   }
 
+  #options(): AqClientOptions {
+    return Object.fromEntries(CONFIG_PROPS.map((p) => [p, this[p]])) as unknown as AqClientOptions;
+  }
+
   #getClient(): AqClient | undefined {
     if (this.#client) return this.#client;
     try {
-      this.#client = new AqClient({
-        issuer: this.issuer,
-        clientId: this.clientId,
-        scope: this.scope,
-        responseType: this.responseType,
-        responseMode: this.responseMode,
-        display: this.display,
-        redirectUri: this.redirectUri,
-        prompt: this.prompt,
-        loginHint: this.loginHint,
-        uiLocales: this.uiLocales,
-        acrValues: this.acrValues,
-        maxAge: this.maxAge,
-        authParams: this.authParams,
-        storage: this.storage,
-        sessionInterval: this.sessionInterval,
-      });
+      this.#client = new AqClient(this.#options());
       for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
       return this.#client;
     } catch (err) {
@@ -299,6 +301,10 @@ export class AqSignin extends LitElement {
       <slot name="icon">${ICON}</slot><span part="label">${this.#label()}</span>
     </button>`;
   }
+}
+
+function sameConfig(a: AqConfig, b: AqConfig): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** Fills `[data-aq-bind="<claim>"]` elements with the claim as text (never HTML), or empties them. */
