@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Library build: ESM entries with lit and oauth4webapi external, so an SPA bundles one copy of each.
+// Library build: ESM entries with lit, oauth4webapi and jose external, so an SPA bundles one copy of each.
 export default defineConfig({
   build: {
     target: 'es2022',
@@ -12,7 +12,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rolldownOptions: {
-      external: [/^lit($|\/)/, /^@lit\//, /^lit-html($|\/)/, /^lit-element($|\/)/, /^oauth4webapi$/],
+      external: [/^lit($|\/)/, /^@lit\//, /^lit-html($|\/)/, /^lit-element($|\/)/, /^oauth4webapi$/, /^jose$/],
     },
   },
   test: {

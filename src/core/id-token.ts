@@ -102,7 +102,8 @@ export async function verifyFrontChannelIdToken(
   clientId: string,
   bound: { accessToken?: string; code?: string },
 ): Promise<oauth.IDToken> {
-  const { jwtVerify, createLocalJWKSet, errors } = await import('jose');
+  // A module of our own with static imports: a dynamic import('jose') would pull all of jose.
+  const { jwtVerify, createLocalJWKSet, errors } = await import('./jose.js');
   const verify = () =>
     jwtVerify(idToken, createLocalJWKSet(d.jwksCache.jwks as Parameters<typeof createLocalJWKSet>[0]), {
       algorithms: ALGORITHMS,
