@@ -1,0 +1,265 @@
+// A real OpenID Provider on localhost for the demo and the e2e suite: oidc-provider 6.31.1, the
+// last line with OIDC Session Management (check_session_iframe, session_state). Development only.
+// The comments name the trap of /work/shared/notes/dev-op.md (or the spec clause) each line is for.
+//
+// Driving it (Playwright):
+// - login page: fill `input[name=login]` (any name; it becomes `sub`) and `input[name=password]`
+//   (anything), click `button[type=submit]`; consent page (has `input[name=prompt][value=consent]`):
+//   click `button[type=submit]`. Consent is remembered per session for the same scopes.
+// - deny: on the login or the consent page click the "[ Cancel ]" link (`a[href$="/abort"]`): the
+//   RP gets error=access_denied, error_description "End-User aborted interaction", and its state.
+// - logout confirmation (end_session): click `button[name=logout][value=yes]`.
+// - Signing keys are generated at each start (RS256 signs ID tokens; an ES256 key sits beside it
+//   in the JWKS), so tokens from an earlier run never verify against a new one.
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import { generateKeyPairSync, randomBytes, createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import Provider from 'oidc-provider';
+
+const require = createRequire(import.meta.url);
+
+export const CLIENT_ID = 'demo';
+
+export const RESPONSE_TYPES = [
+  'code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token', 'none',
+];
+
+// Scope -> claims. Standard scopes per OIDC Core 5.4; aq:* is Authentiq's vocabulary.
+const SCOPE_CLAIMS = {
+  openid: ['sub'],
+  profile: ['name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username',
+    'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+  address: ['address'],
+  'aq:name': ['name', 'given_name', 'family_name', 'middle_name'],
+  'aq:location': ['aq:location'],
+  'aq:username': ['preferred_username'],
+  'aq:locale': ['locale'],
+  'aq:zoneinfo': ['zoneinfo'],
+  'aq:push': [],
+};
+
+// Authentiq scope modifiers: `email~r` (required), `email~s` (signed), `email~rs`. Unknown scopes
+// are silently dropped by oidc-provider, so each modified scope is a dynamic scope that grants the
+// same claims (RegExp keys of the claims Map are picked up as dynamicScopes).
+function claimsConfig() {
+  const claims = new Map(Object.entries(SCOPE_CLAIMS));
+  for (const [scope, list] of Object.entries(SCOPE_CLAIMS)) {
+    if (scope !== 'openid') claims.set(new RegExp(`^${scope.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}~[rs]{1,2}$`), list);
+  }
+  return claims;
+}
+
+const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/**
+ * The claims of any login name, shaped like Authentiq's ID-token example. Names derive from the
+ * login ("bob" -> Bob Example, "carol.smith" -> Carol Smith) so two users differ; every login gets
+ * the full set, email and aq:location included.
+ */
+export function accountClaims(login) {
+  const username = String(login).trim().toLowerCase().replace(/\s+/g, '.').replace(/[^a-z0-9._-]+/g, '') || 'user';
+  const [first, last] = username.split(/[._-]+/).filter(Boolean);
+  const given = cap(first || 'user');
+  const family = last ? cap(last) : 'Example';
+  const n = createHash('sha256').update(username).digest()[0] % 100; // stable per user
+  const address = {
+    formatted: 'Keizersgracht 123\n1015 CJ Amsterdam\nNetherlands',
+    street_address: 'Keizersgracht 123',
+    locality: 'Amsterdam',
+    region: 'Noord-Holland',
+    postal_code: '1015 CJ',
+    country: 'NL',
+  };
+  return {
+    sub: String(login),
+    name: `${given} ${family}`,
+    given_name: given,
+    family_name: family,
+    preferred_username: username,
+    email: `${username}@example.com`,
+    email_verified: true,
+    phone_number: `+3120555${String(100 + n).padStart(4, '0')}`,
+    phone_number_verified: true,
+    locale: 'en-GB',
+    zoneinfo: 'Europe/Amsterdam',
+    address,
+    'aq:location': {
+      address: { formatted: 'Keizersgracht 123, 1015 CJ Amsterdam, Netherlands', locality: 'Amsterdam', country: 'NL' },
+      latitude: 52.3738,
+      longitude: 4.8837,
+    },
+  };
+}
+
+// Fresh signing keys per start: nothing secret lands in the repository. RS256 is the default ID
+// token alg; the ES256 key makes the JWKS hold two keys so clients must select by `kid`.
+function generateJwks() {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const stamp = Date.now().toString(36);
+  return { keys: [{ ...rsa, kid: `rs-${stamp}`, use: 'sig' }, { ...ec, kid: `es-${stamp}`, use: 'sig' }] };
+}
+
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const page = (title, body) => `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto"><h1>${esc(title)}</h1>${body}</body></html>`;
+
+// trap 2: the check_session iframe page loads jsSHA from a CDN and fetch from polyfill.io, so it
+// answers "error" offline. jssha@2.3.1's src/sha256.js is byte-identical to the CDN file (its SRI
+// hash is kept and still verifies), so serve it from the OP and point the page at it.
+const JSSHA_CDN = 'https://cdnjs.cloudflare.com/ajax/libs/jsSHA/2.3.1/sha256.js';
+const JSSHA_PATH = '/_dev/jssha-2.3.1-sha256.js';
+const JSSHA_SOURCE = readFileSync(require.resolve('jssha/src/sha256.js'));
+
+function offlinePages(checkSessionPath) {
+  return async function offlinePagesMiddleware(ctx, next) {
+    if ((ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.path === JSSHA_PATH) {
+      ctx.type = 'application/javascript';
+      ctx.body = JSSHA_SOURCE;
+      return;
+    }
+    await next();
+    if (typeof ctx.body !== 'string') return;
+    if (ctx.method === 'GET' && ctx.path === checkSessionPath) {
+      if (!ctx.body.includes(JSSHA_CDN)) throw new Error('dev OP: check_session page changed, cannot make it offline');
+      ctx.body = ctx.body
+        .replace(JSSHA_CDN, JSSHA_PATH)
+        .replace(/<script[^>]*polyfill\.io[^>]*><\/script>\n?/, '');
+    } else if (ctx.response.is('html')) {
+      // The login/consent pages @import a web font: offline that is a DNS wait before `load`.
+      ctx.body = ctx.body.replace(/@import url\(https:\/\/fonts\.googleapis\.com[^)]*\);?/g, '');
+    }
+  };
+}
+
+/**
+ * Starts the dev OP. Issuer `http://localhost:${port}` (trap 4: the RP must be on `localhost` too),
+ * listening on 127.0.0.1 only.
+ * @param {{ port?: number, rpOrigins?: string[], log?: boolean }} [options]
+ * @returns {Promise<{ issuer: string, provider: import('oidc-provider').Provider, close: () => Promise<void> }>}
+ */
+export async function startOp({ port = 3000, rpOrigins = ['http://localhost:5173'], log = false } = {}) {
+  const issuer = `http://localhost:${port}`;
+  const origins = new Set(rpOrigins.map((o) => new URL(o).origin));
+  const originOf = (uri) => { try { return new URL(uri).origin; } catch { return null; } };
+
+  const configuration = {
+    clients: [{
+      client_id: CLIENT_ID,
+      token_endpoint_auth_method: 'none', // public browser client
+      grant_types: ['authorization_code', 'implicit'],
+      response_types: RESPONSE_TYPES,
+      // Registered for the schema and for check_session's origin check (it derives the allowed
+      // origins from these); which redirect URIs are accepted is the override below.
+      redirect_uris: [...origins].map((o) => `${o}/`),
+      post_logout_redirect_uris: [...origins].map((o) => `${o}/`),
+    }],
+    responseTypes: RESPONSE_TYPES, // the default list leaves out front-channel access tokens
+    pkce: { methods: ['S256'], required: () => true }, // only asked when response_type has `code`
+    scopes: Object.keys(SCOPE_CLAIMS),
+    claims: claimsConfig(),
+    // Off: scope claims go into every ID token, not only response_type=id_token (whose ID token
+    // always has them). The code flow then has them in both the ID token and userinfo.
+    conformIdTokenClaims: false,
+    async findAccount(ctx, sub) {
+      return { accountId: sub, claims: async () => accountClaims(sub) };
+    },
+    // Token and userinfo are fetched by the page itself.
+    clientBasedCORS: (ctx, origin) => origins.has(origin),
+    features: {
+      devInteractions: { enabled: true }, // any login + password; "[ Cancel ]" -> access_denied
+      sessionManagement: { enabled: true, ack: 'draft-30' },
+      backchannelLogout: { enabled: true, ack: 'draft-06' },
+      rpInitiatedLogout: {
+        enabled: true,
+        // Same form and buttons as the default page, minus its web-font @import.
+        logoutSource: async (ctx, form) => {
+          ctx.body = page('Sign out?', `${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button>`);
+        },
+        postLogoutSuccessSource: async (ctx) => { ctx.body = page('Signed out', '<p>You are signed out.</p>'); },
+      },
+      userinfo: { enabled: true },
+      registration: { enabled: false },
+    },
+    cookies: {
+      keys: [randomBytes(32).toString('base64url')],
+      // trap 3: 6.x defaults long cookies to SameSite=None without Secure (Chromium drops them) and
+      // keeps a `.legacy` copy that end_session never clears, so logout would go unnoticed.
+      long: { sameSite: 'lax' },
+      short: { sameSite: 'lax' },
+    },
+    jwks: generateJwks(),
+    ttl: { IdToken: 60 * 60, AccessToken: 60 * 60, AuthorizationCode: 10 * 60 },
+    async renderError(ctx, out) {
+      ctx.type = 'html';
+      ctx.body = page('Error', Object.entries(out).map(([k, v]) => `<p><b>${esc(k)}</b>: ${esc(v)}</p>`).join(''));
+    },
+  };
+
+  // oidc-provider prints development notices (dev interactions, in-memory adapter) while it is
+  // constructed; construction is synchronous, so they can be muted for exactly that span.
+  const { warn, info } = console;
+  if (!log) console.warn = console.info = () => {};
+  let provider;
+  try {
+    provider = new Provider(issuer, configuration);
+  } finally {
+    Object.assign(console, { warn, info });
+  }
+
+  // trap 1: implicit + http/localhost redirect URIs are refused for web clients. Static clients
+  // are validated lazily, so patching this provider's own Schema class here is in time.
+  const { invalidate } = provider.Client.Schema.prototype;
+  provider.Client.Schema.prototype.invalidate = function (message, code) {
+    if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
+    invalidate.call(this, message, code);
+  };
+
+  // The e2e suite uses many pages per origin: any redirect URI on an RP origin is accepted, the
+  // exact-match rule of OIDC Core 3.1.2.1 is relaxed to an origin match. 6.31.1 calls exactly
+  // these two methods (check_redirect_uri.js + authorization_error_handler.js, end_session.js).
+  // A fragment stays forbidden (RFC 6749 3.1.2).
+  const allowed = (uri) => origins.has(originOf(uri)) && !new URL(uri).hash;
+  const { redirectUriAllowed, postLogoutRedirectUriAllowed } = provider.Client.prototype;
+  provider.Client.prototype.redirectUriAllowed = function (uri) {
+    return this.clientId === CLIENT_ID ? allowed(uri) : redirectUriAllowed.call(this, uri);
+  };
+  provider.Client.prototype.postLogoutRedirectUriAllowed = function (uri) {
+    return this.clientId === CLIENT_ID ? allowed(uri) : postLogoutRedirectUriAllowed.call(this, uri);
+  };
+
+  provider.use(offlinePages(provider.pathFor('check_session')));
+
+  // A 500 is a bug in this dev OP, never noise: always reported, even with log off.
+  provider.on('server_error', (ctx, err) => console.error('[op] server_error', err));
+  if (log) {
+    provider.use(async (ctx, next) => {
+      await next();
+      console.log(`[op] ${ctx.method} ${ctx.path} -> ${ctx.status}`);
+    });
+    for (const event of ['authorization.error', 'grant.error', 'userinfo.error', 'end_session.error', 'check_session_origin.error']) {
+      provider.on(event, (ctx, err) => console.log(`[op] ${event}: ${err.message}${err.error_description ? ` (${err.error_description})` : ''}`));
+    }
+  }
+
+  const server = http.createServer(provider.callback);
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => { server.off('error', reject); resolve(); });
+  });
+
+  return {
+    issuer,
+    provider,
+    close: () => new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // keep-alive sockets would otherwise hold close() open
+    }),
+  };
+}

@@ -1,0 +1,71 @@
+// `npm run demo`: the dev OP on :3000 and a Vite dev server on :5173 serving the demo pages, which
+// import the library straight from /src. Both must be on `localhost` (dev-op.md trap 4).
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+import { startOp } from './op/provider.js';
+
+const OP_PORT = 3000;
+const RP_PORT = 5173;
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Root is the repository so that `/src/define.ts` resolves; the demo pages are mapped to short
+// URLs, which are also their redirect URIs (the element defaults to the page URL).
+const PAGES = { '/': '/demo/index.html', '/redirect.html': '/demo/redirect.html' };
+const demoPages = {
+  name: 'aq-demo-pages',
+  configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      const path = req.url.split('?')[0];
+      if (PAGES[path]) req.url = PAGES[path] + req.url.slice(path.length);
+      next();
+    });
+  },
+};
+
+const inUse = (err) => err?.code === 'EADDRINUSE' || /already in use/i.test(err?.message ?? '');
+function fail(err, port, what) {
+  console.error(inUse(err) ? `Port ${port} is already in use (${what}): stop whatever runs there and try again.` : err);
+  process.exit(1);
+}
+
+let op;
+try {
+  op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`] });
+} catch (err) {
+  fail(err, OP_PORT, 'the dev OP');
+}
+
+let vite;
+try {
+  vite = await createServer({
+    configFile: false, // vite.config.ts is the library build, not this dev server
+    root,
+    appType: 'mpa',
+    clearScreen: false,
+    logLevel: 'warn',
+    plugins: [demoPages],
+    // jose is behind a dynamic import: pre-bundle it too, or its first use makes Vite reload the page.
+    optimizeDeps: { entries: ['demo/*.html'], include: ['lit', 'oauth4webapi', 'jose'] },
+    server: { host: 'localhost', port: RP_PORT, strictPort: true },
+  });
+  await vite.listen();
+} catch (err) {
+  await op.close();
+  fail(err, RP_PORT, 'the demo page');
+}
+
+console.log(`Dev OP:    ${op.issuer} (client_id "demo")`);
+console.log(`Demo page: http://localhost:${RP_PORT}/ (popup), http://localhost:${RP_PORT}/redirect.html (redirect)`);
+console.log('');
+console.log(`Open http://localhost:${RP_PORT}/ and click Sign in (any user name and password work)`);
+console.log('Ctrl-C stops both.');
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1); // a second Ctrl-C does not wait
+    stopping = true;
+    await Promise.allSettled([vite.close(), op.close()]);
+    process.exit(0);
+  });
+}
