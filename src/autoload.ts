@@ -1,9 +1,27 @@
 // The script-tag build: one classic script that registers <aq-signin> and exposes window.AqSignin.
-import './define.js';
 import { relayPopupResponse } from './core/popup.js';
+import { AqSignin, setAqSigninDefaults } from './element/aq-signin.js';
 
 export * from './index.js';
-export { defineAqSignin } from './define.js';
+
+/** Registers `<aq-signin>` (or a custom tag); idempotent. */
+export function defineAqSignin(tag?: string, registry?: CustomElementRegistry): void {
+  AqSignin.define(tag, registry);
+}
 
 // A page that only hosts this script (e.g. public/callback.html) can serve as the popup's redirect URI.
 relayPopupResponse();
+
+// <script src="aq-signin.js" data-issuer="…" data-client-id="…"> sets defaults for every
+// <aq-signin> on the page, as AuthentiqJS's data-* configuration did; element attributes win.
+// dataset turns data-client-id into clientId, the element's property names. Set before
+// registering, so that elements already in the page start with them.
+const script = document.currentScript as HTMLScriptElement | null;
+if (script && Object.keys(script.dataset).length) setAqSigninDefaults({ ...script.dataset });
+defineAqSignin();
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'aq-signin': AqSignin;
+  }
+}

@@ -65,8 +65,9 @@ export class AqClient extends EventTarget {
     this.#store = createStore(this.config.storage, this.config.issuer.href, this.config.clientId);
     this.#tabs = new TabSync(this.config.issuer.href, this.config.clientId, (m) => {
       if (m.type === 'signed-out') this.#signedOut('other-tab', false);
-      // Only shared (local) storage lets another tab's sign-in show up here.
-      else if (this.config.storage === 'local' && !this.#record) this.restore();
+      // Another client of this page, or another tab with storage="local", stored the user: show
+      // them here too. (Other tabs find nothing in their own sessionStorage or memory.)
+      else if (!this.#record) this.restore();
     });
   }
 

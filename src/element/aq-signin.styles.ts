@@ -1,17 +1,31 @@
 import { css } from 'lit';
 
-// Colours from Authentiq's palette; every one passes WCAG AA against its text colour.
+// Themes from Authentiq's palette. Each text/background pair passes WCAG AA (4.5:1) for normal
+// text: basic 4.7, orange 8.6, grey 6.1, white 11.0.
 export const styles = css`
   :host {
     display: inline-block;
     vertical-align: middle;
-    --_bg: var(--aq-signin-background, #6f46a8);
+    --_bg: var(--aq-signin-background, #895fc0);
     --_fg: var(--aq-signin-color, #fff);
     --_border: var(--aq-signin-border, 1px solid transparent);
     --_radius: var(--aq-signin-radius, 4px);
     --_font: var(--aq-signin-font, 500 1rem/1.25 system-ui, sans-serif);
     --_padding: var(--aq-signin-padding, 0.5em 1em);
-    --_focus: var(--aq-signin-focus-ring, 0 0 0 3px #fff, 0 0 0 5px #6f46a8);
+    --_focus: var(--aq-signin-focus-ring, 0 0 0 2px #fff, 0 0 0 4px #5b3a86);
+  }
+  :host([theme='orange']) {
+    --_bg: var(--aq-signin-background, #f5a623);
+    --_fg: var(--aq-signin-color, #1a1a1a);
+  }
+  :host([theme='grey']) {
+    --_bg: var(--aq-signin-background, #5f6368);
+    --_fg: var(--aq-signin-color, #fff);
+  }
+  :host([theme='white']) {
+    --_bg: var(--aq-signin-background, #fff);
+    --_fg: var(--aq-signin-color, #3c3c3c);
+    --_border: var(--aq-signin-border, 1px solid #8a8d91);
   }
   :host([hidden]) {
     display: none;
@@ -37,19 +51,42 @@ export const styles = css`
     cursor: pointer;
   }
   button:hover {
-    filter: brightness(1.08);
+    filter: brightness(1.06);
   }
   button:focus-visible {
-    outline: none;
+    outline: 2px solid transparent;
     box-shadow: var(--_focus);
   }
   button[aria-busy='true'] {
     cursor: progress;
-    opacity: 0.85;
   }
-  [part='icon'] {
-    width: 1.2em;
-    height: 1.2em;
+  /* theme="none": no look of ours at all, for full custom styling through ::part(). */
+  :host([theme='none']) button {
+    all: unset;
+    display: inline-flex;
+    align-items: center;
+    gap: 0.5em;
+    cursor: pointer;
+  }
+  :host([theme='none']) button:focus-visible {
+    outline: auto;
+  }
+  [part='icon'],
+  [part='avatar'] {
+    width: 1.25em;
+    height: 1.25em;
     flex: none;
+  }
+  [part='avatar'] {
+    border-radius: 50%;
+    object-fit: cover;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
   }
 `;

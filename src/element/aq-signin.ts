@@ -18,6 +18,17 @@ const CONFIG_PROPS = [
   'loginHint', 'uiLocales', 'acrValues', 'maxAge', 'authParams', 'storage', 'sessionInterval',
 ] as const;
 
+/** Page-wide defaults, e.g. from the script tag's data-* attributes; an element's own attributes win. */
+const defaults: Partial<Record<string, string>> = {};
+
+/** Sets defaults for every `<aq-signin>` of the page, keyed by property name (`clientId`, `scope`, ...). */
+export function setAqSigninDefaults(values: Partial<Record<string, string>>): void {
+  Object.assign(defaults, values);
+  // Marked as a change of "issuer" so that elements already running rebuild their client if the
+  // effective configuration differs.
+  for (const el of document.querySelectorAll('aq-signin')) if (el instanceof AqSignin) el.requestUpdate('issuer', el.issuer);
+}
+
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
 const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error'] as const;
 
@@ -45,11 +56,14 @@ const ICON = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="c
  * @fires aq-logout - The user is signed out; `detail.reason` is `user`, `remote`, `expired` or `other-tab`.
  * @fires aq-error - Something failed; `detail.error` is an `AqError` with a stable `code`.
  *
+ * @slot - The label when signed out (default: the localized "Sign in" or `sign-in-text`).
+ * @slot signed-in - The label when signed in (default: "Sign out" + the first `sign-out-claim`).
  * @slot icon - Replaces the default icon.
  *
  * @csspart button - The `<button>`.
  * @csspart label - The text of the button.
  * @csspart icon - The default icon.
+ * @csspart avatar - The `picture` claim, with the `avatar` attribute, while signed in.
  *
  * @cssproperty --aq-signin-background - Button background.
  * @cssproperty --aq-signin-color - Button text colour.
@@ -61,6 +75,14 @@ const ICON = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="c
  */
 export class AqSignin extends LitElement {
   static override styles = styles;
+
+  /**
+   * Registers the element (default tag `aq-signin`). Calling it again, or after another copy of
+   * the library registered the tag, does nothing.
+   */
+  static define(tag = 'aq-signin', registry: CustomElementRegistry = customElements): void {
+    if (!registry.get(tag)) registry.define(tag, tag === 'aq-signin' ? this : class extends this {});
+  }
 
   static override properties = {
     issuer: {},
@@ -81,6 +103,7 @@ export class AqSignin extends LitElement {
     endSession: { attribute: 'end-session', type: Boolean },
     theme: { reflect: true },
     size: { reflect: true },
+    avatar: { type: Boolean },
     signInText: { attribute: 'sign-in-text' },
     signOutText: { attribute: 'sign-out-text' },
     signOutClaim: { attribute: 'sign-out-claim' },
@@ -118,10 +141,12 @@ export class AqSignin extends LitElement {
   declare storage?: string;
   /** Signing out with the button also ends the session at the OP (RP-Initiated Logout). */
   declare endSession: boolean;
-  /** `basic` (default) or `none`. */
+  /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */
   declare size?: string;
+  /** Show the `picture` claim (https or data: image URLs only) as an avatar when signed in. */
+  declare avatar: boolean;
   /** Label when signed out; default the localized "Sign in". */
   declare signInText?: string;
   /** Label prefix when signed in; default the localized "Sign out". */
@@ -131,6 +156,8 @@ export class AqSignin extends LitElement {
 
   // Private fields rather than Lit state, so they stay out of the public types and the manifest.
   #busyNow = false;
+  #status = '';
+  #slotted = { default: false, 'signed-in': false };
   #client?: AqClient;
   #reportedConfigError?: string;
   // The client reports what happens without a call (remote sign-out, other tabs, expiry); the
@@ -211,6 +238,8 @@ export class AqSignin extends LitElement {
 
   #setBusy(busy: boolean): void {
     this.#busyNow = busy;
+    if (busy) this.#status = this.#labels().busy;
+    else if (this.#status === this.#labels().busy) this.#status = '';
     this.requestUpdate();
   }
 
@@ -229,7 +258,7 @@ export class AqSignin extends LitElement {
   }
 
   #options(): AqClientOptions {
-    return Object.fromEntries(CONFIG_PROPS.map((p) => [p, this[p]])) as unknown as AqClientOptions;
+    return Object.fromEntries(CONFIG_PROPS.map((p) => [p, this[p] ?? defaults[p]])) as unknown as AqClientOptions;
   }
 
   #getClient(): AqClient | undefined {
@@ -280,6 +309,9 @@ export class AqSignin extends LitElement {
 
   #fail(err: unknown): void {
     const error = err instanceof AqError ? err : toAqError(err, 'AQ_RESPONSE_INVALID', 'sign-in failed');
+    // Screen readers hear that it failed; the details are for the page, through the event.
+    this.#status = this.#labels().failed;
+    this.requestUpdate();
     emit(this, 'aq-error', { error });
   }
 
@@ -287,19 +319,49 @@ export class AqSignin extends LitElement {
     void (this.signedIn ? this.signOut() : this.signIn());
   }
 
-  #label(): string {
-    const labels = labelsFor([this.uiLocales?.split(' ')[0], this.closest('[lang]')?.getAttribute('lang'), ...navigator.languages]);
-    const profile = this.profile;
-    if (!profile) return this.#busyNow ? labels.busy : this.signInText || labels.signIn;
-    const claims = (this.signOutClaim || DEFAULT_SIGN_OUT_CLAIM).split(/\s+/);
-    const who = claims.map((c) => profile[c]).find((v) => typeof v === 'string' && v !== '');
-    return [this.signOutText || labels.signOut, who].filter(Boolean).join(' ');
+  #labels() {
+    const lang = this.closest('[lang]')?.getAttribute('lang');
+    const ui = (this.uiLocales ?? defaults.uiLocales)?.split(/\s+/) ?? [];
+    return labelsFor([...ui, lang, ...navigator.languages]);
+  }
+
+  /** The first claim of sign-out-claim the profile has: "Sign out Alice". */
+  #who(profile: AqProfile): string | undefined {
+    const claims = (this.signOutClaim || defaults.signOutClaim || DEFAULT_SIGN_OUT_CLAIM).split(/\s+/);
+    return claims.map((c) => profile[c]).find((v): v is string => typeof v === 'string' && v !== '');
+  }
+
+  #label(profile: AqProfile | null): string {
+    const labels = this.#labels();
+    if (!profile) return this.signInText || defaults.signInText || labels.signIn;
+    return [this.signOutText || defaults.signOutText || labels.signOut, this.#who(profile)].filter(Boolean).join(' ');
+  }
+
+  #picture(profile: AqProfile | null) {
+    const url = profile?.picture;
+    // Only https and inline images: no http (mixed content), no javascript:, no tracking over plain text.
+    if (!this.avatar || typeof url !== 'string' || !/^(https:|data:image\/)/i.test(url)) return undefined;
+    return html`<img part="avatar" src=${url} alt=${this.#who(profile!) ?? ''} referrerpolicy="no-referrer" />`;
+  }
+
+  // Whitespace between the tags is slotted too, so "has a label" means non-blank content.
+  #onSlotChange(e: Event): void {
+    const slot = e.target as HTMLSlotElement;
+    const name = slot.name === 'signed-in' ? 'signed-in' : 'default';
+    this.#slotted[name] = slot.assignedNodes({ flatten: true }).some((n) => n.nodeType === Node.ELEMENT_NODE || n.textContent?.trim());
+    this.requestUpdate();
   }
 
   override render() {
+    const profile = this.profile;
+    const slotName = profile ? 'signed-in' : 'default';
+    const slot = profile
+      ? html`<slot name="signed-in" @slotchange=${this.#onSlotChange}></slot>`
+      : html`<slot @slotchange=${this.#onSlotChange}></slot>`;
     return html`<button part="button" type="button" aria-busy=${this.#busyNow ? 'true' : 'false'} @click=${this.#onClick}>
-      <slot name="icon">${ICON}</slot><span part="label">${this.#label()}</span>
-    </button>`;
+        ${this.#picture(profile) ?? html`<slot name="icon">${ICON}</slot>`}<span part="label">${slot}${this.#slotted[slotName] ? '' : this.#label(profile)}</span>
+      </button>
+      <span class="sr-only" role="status" aria-live="polite">${this.#status}</span>`;
   }
 }
 
