@@ -24,7 +24,11 @@ export type AqErrorCode =
   /** The userinfo endpoint failed, or its `sub` differs from the ID token's. */
   | 'AQ_USERINFO_FAILED'
   /** The OP's session iframe answered "error", did not answer, or did not load: monitoring stopped, the user stays signed in. */
-  | 'AQ_SESSION_CHECK_UNAVAILABLE';
+  | 'AQ_SESSION_CHECK_UNAVAILABLE'
+  /** `init-url` failed or answered something other than a JSON object of parameters. */
+  | 'AQ_INIT_FAILED'
+  /** `backend-url` answered non-2xx (`status` set) or could not be reached. */
+  | 'AQ_BACKEND_FAILED';
 
 export interface AqErrorOptions {
   cause?: unknown;
@@ -32,12 +36,15 @@ export interface AqErrorOptions {
   error?: string;
   /** The OP's `error_description` parameter. */
   errorDescription?: string;
+  /** The HTTP status, for AQ_BACKEND_FAILED. */
+  status?: number;
 }
 
 export class AqError extends Error {
   readonly code: AqErrorCode;
   readonly error?: string;
   readonly errorDescription?: string;
+  readonly status?: number;
 
   constructor(code: AqErrorCode, message: string, options: AqErrorOptions = {}) {
     super(message, { cause: options.cause });
@@ -45,12 +52,13 @@ export class AqError extends Error {
     this.code = code;
     if (options.error !== undefined) this.error = options.error;
     if (options.errorDescription !== undefined) this.errorDescription = options.errorDescription;
+    if (options.status !== undefined) this.status = options.status;
   }
 
   /** A JSON-safe copy, for logs and for `postMessage`. */
-  toJSON(): { name: string; code: AqErrorCode; message: string; error?: string; errorDescription?: string } {
-    const { name, code, message, error, errorDescription } = this;
-    return { name, code, message, error, errorDescription };
+  toJSON(): { name: string; code: AqErrorCode; message: string; error?: string; errorDescription?: string; status?: number } {
+    const { name, code, message, error, errorDescription, status } = this;
+    return { name, code, message, error, errorDescription, status };
   }
 }
 

@@ -9,6 +9,8 @@ export interface AqEventDetail {
   'aq-profile': { profile: AqProfile };
   'aq-logout': { reason: AqLogoutReason };
   'aq-error': { error: AqError };
+  /** With `backend-url`: the backend's answer to the hand-off (`body` parsed as JSON when it is). */
+  'aq-backend': { status: number; body: unknown };
 }
 
 export type AqEventMap = { [K in keyof AqEventDetail]: CustomEvent<AqEventDetail[K]> };

@@ -6,6 +6,7 @@ import { SessionMonitor } from '../session/session-monitor.js';
 import { TabSync } from '../session/tab-sync.js';
 import type { Pkce } from './authorize.js';
 import { authorizationUrl, createPkce } from './authorize.js';
+import { fetchInitParams, handOff } from './backend.js';
 import type { AqClientOptions, AqConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
@@ -53,7 +54,7 @@ export class AqClient extends EventTarget {
   #record: SignedInRecord | null = null;
   #pkce?: Pkce;
   #pkcePending?: Promise<Pkce>;
-  #popupSignIn?: { popup: Window; promise: Promise<SignedInRecord> };
+  #popupSignIn?: { popup: Window; promise: Promise<SignedInRecord | null> };
   #monitor?: SessionMonitor;
   #expiry?: ReturnType<typeof setTimeout>;
   #tabs: TabSync;
@@ -124,8 +125,9 @@ export class AqClient extends EventTarget {
    * Starts a sign-in. With `display: "popup"` call it inside a click handler: the popup opens
    * before anything is awaited. With `"redirect"` the page navigates to the OP and the promise
    * never settles; the result arrives through `handleRedirectCallback()` on the way back.
+   * Resolves with null when `backendUrl` is set and the backend answered without a `profile`.
    */
-  signIn(): Promise<SignedInRecord> {
+  signIn(): Promise<SignedInRecord | null> {
     if (this.config.display === 'redirect') return this.#signInRedirect();
     if (this.#popupSignIn && !this.#popupSignIn.popup.closed) {
       this.#popupSignIn.popup.focus();
@@ -134,9 +136,10 @@ export class AqClient extends EventTarget {
     let popup: Window;
     const d = discovered(this.config.issuer);
     const pkce = d && this.#pkce ? this.#takePkce() : undefined;
-    const ready = d && pkce ? this.#request(d, pkce) : undefined;
+    const ready = d && pkce && !this.config.initUrl ? this.#request(d, pkce) : undefined;
     try {
-      // Not ready yet (a click right after load): open a blank popup now, navigate it once ready.
+      // Not ready yet (a click right after load, or init-url to ask first): open a blank popup
+      // now, inside the click, and navigate it once ready.
       popup = openPopup(ready?.url ?? 'about:blank');
     } catch (err) {
       return Promise.reject(err);
@@ -148,12 +151,12 @@ export class AqClient extends EventTarget {
     return promise;
   }
 
-  async #signInPopup(popup: Window, ready?: { url: string; tx: Transaction }): Promise<SignedInRecord> {
+  async #signInPopup(popup: Window, ready?: { url: string; tx: Transaction }): Promise<SignedInRecord | null> {
     let request = ready;
     try {
       if (!request) {
-        const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
-        request = this.#request(d, pkce);
+        const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), this.#initParams()]);
+        request = this.#request(d, pkce, undefined, extra);
         popup.location.href = request.url;
       }
     } catch (err) {
@@ -164,7 +167,7 @@ export class AqClient extends EventTarget {
     saveTransaction(tx);
     const waiter = waitForRelay(popup, tx.state, popupClosed(popup));
     try {
-      return this.#signedIn(await this.#validate(await waiter.response, tx));
+      return this.#accept(await this.#validate(await waiter.response, tx));
     } finally {
       waiter.cancel();
       if (!popup.closed) popup.close();
@@ -172,9 +175,9 @@ export class AqClient extends EventTarget {
     }
   }
 
-  async #signInRedirect(): Promise<SignedInRecord> {
-    const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
-    const { url, tx } = this.#request(d, pkce);
+  async #signInRedirect(): Promise<never> {
+    const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), this.#initParams()]);
+    const { url, tx } = this.#request(d, pkce, undefined, extra);
     startRedirect(url, tx);
     return new Promise<never>(() => {});
   }
@@ -189,14 +192,23 @@ export class AqClient extends EventTarget {
     if (handleLogoutReturn()) return null;
     const taken = takeRedirectResponse((tx) => tx.issuer === this.config.issuer.href && tx.clientId === this.config.clientId);
     if (!taken) return null;
-    return this.#signedIn(await this.#validate(taken.params, taken.tx));
+    return this.#accept(await this.#validate(taken.params, taken.tx));
+  }
+
+  #initParams(): Promise<Record<string, string> | undefined> {
+    return this.config.initUrl ? fetchInitParams(this.config.initUrl, this.config.redirectUri) : Promise.resolve(undefined);
+  }
+
+  #accept(record: SignedInRecord | null): SignedInRecord | null {
+    return record && this.#signedIn(record);
   }
 
   /**
    * Validates an authorization response for `tx`, for every response type: the front-channel ID
-   * token (implicit, hybrid) with its at_hash/c_hash, then the code exchange; stores nothing.
+   * token (implicit, hybrid) with its at_hash/c_hash, then the code exchange (or, with
+   * `backendUrl`, the hand-off to the page's backend); stores nothing.
    */
-  async #validate(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord> {
+  async #validate(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord | null> {
     const d = await discover(this.config.issuer);
     const client: oauth.Client = { client_id: this.config.clientId };
     const type = tx.responseType.split(' ');
@@ -221,6 +233,7 @@ export class AqClient extends EventTarget {
     let idToken = front.idToken;
     let accessToken = front.accessToken;
     if (front.idToken) claims = await verifyFrontChannelIdToken(d, front.idToken, tx, this.config.clientId, { ...front, code });
+    if (code && this.config.backendUrl) return this.#handOff(this.config.backendUrl, params, tx, claims);
     if (code) {
       let response: Response;
       try {
@@ -245,6 +258,36 @@ export class AqClient extends EventTarget {
       idToken: idToken!,
       accessToken,
       expiresAt: claims!.exp,
+      sessionState: params.get('session_state') ?? undefined,
+    };
+  }
+
+  /**
+   * The backend exchanges the code (as a confidential client); the browser has already checked
+   * state, iss and any front-channel ID token. A `profile` in the answer signs the user in here.
+   */
+  async #handOff(url: string, params: URLSearchParams, tx: Transaction, claims?: oauth.IDToken): Promise<SignedInRecord | null> {
+    const answer = await handOff(url, {
+      code: params.get('code') ?? undefined,
+      state: tx.state,
+      iss: params.get('iss') ?? undefined,
+      redirect_uri: tx.redirectUri,
+      code_verifier: tx.codeVerifier,
+      nonce: tx.nonce,
+      id_token: params.get('id_token') ?? undefined,
+    });
+    emit(this, 'aq-backend', answer);
+    const body = answer.body as { profile?: AqProfile; id_token?: unknown; expires_at?: unknown } | null;
+    const profile = body?.profile;
+    if (typeof profile !== 'object' || profile === null || typeof profile.sub !== 'string') return null;
+    if (claims && profile.sub !== claims.sub) {
+      throw new AqError('AQ_BACKEND_FAILED', `backend-url ${url} answered a profile for "${profile.sub}" but the ID token is for "${claims.sub}"`);
+    }
+    return {
+      profile,
+      idToken: typeof body!.id_token === 'string' ? body!.id_token : (params.get('id_token') ?? ''),
+      // The backend's session lifetime if it says, else the ID token's, else an hour.
+      expiresAt: typeof body!.expires_at === 'number' ? body!.expires_at : (claims?.exp ?? Math.floor(Date.now() / 1000) + 3600),
       sessionState: params.get('session_state') ?? undefined,
     };
   }
@@ -351,7 +394,9 @@ export class AqClient extends EventTarget {
     const timedOut = () => (Date.now() > deadline ? new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent re-check at ${d.as.authorization_endpoint} did not answer within ${SILENT_TIMEOUT_MS} ms`) : undefined);
     const waiter = waitForRelay(frame.contentWindow!, tx.state, timedOut);
     try {
-      return await this.#validate(await waiter.response, tx);
+      const record = await this.#validate(await waiter.response, tx);
+      if (!record) throw new AqError('AQ_SESSION_CHECK_UNAVAILABLE', 'the backend answered the silent re-check without a profile');
+      return record;
     } finally {
       waiter.cancel();
       frame.remove();

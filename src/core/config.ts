@@ -28,6 +28,10 @@ export interface AqClientOptions {
   storage?: string;
   /** Milliseconds between session checks; `0` turns session monitoring off. */
   sessionInterval?: number | string;
+  /** POSTed to (JSON) before each sign-in; the JSON object it answers joins the authorization parameters. */
+  initUrl?: string;
+  /** The authorization response goes here (JSON POST) instead of being exchanged in the browser. */
+  backendUrl?: string;
 }
 
 export interface AqConfig {
@@ -43,6 +47,8 @@ export interface AqConfig {
   maxAge?: number;
   storage: StorageKind;
   sessionInterval: number;
+  initUrl?: string;
+  backendUrl?: string;
 }
 
 // Option name -> attribute name, so that a message names what the page author actually wrote.
@@ -62,10 +68,12 @@ const ATTR: Record<keyof AqClientOptions, string> = {
   authParams: 'auth-params',
   storage: 'storage',
   sessionInterval: 'session-interval',
+  initUrl: 'init-url',
+  backendUrl: 'backend-url',
 };
 
 // Parameters the SDK owns: letting auth-params override them would undo state, nonce or PKCE.
-const RESERVED = new Set([
+export const RESERVED_PARAMS = new Set([
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
   'code_challenge', 'code_challenge_method',
 ]);
@@ -120,7 +128,7 @@ function parseAuthParams(value: AqClientOptions['authParams']): Record<string, s
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw invalid('authParams', 'must be a JSON object');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (RESERVED.has(k)) throw invalid('authParams', `may not set "${k}": aq-signin sets it`);
+    if (RESERVED_PARAMS.has(k)) throw invalid('authParams', `may not set "${k}": aq-signin sets it`);
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
       throw invalid('authParams', `value of "${k}" must be a string, number or boolean`);
     }
@@ -188,7 +196,18 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     maxAge,
     storage,
     sessionInterval,
+    initUrl: options.initUrl ? pageUrl('initUrl', options.initUrl) : undefined,
+    backendUrl: options.backendUrl ? pageUrl('backendUrl', options.backendUrl) : undefined,
   };
+}
+
+/** A URL relative to the page, as a page author writes it (`/api/auth/code`). */
+function pageUrl(option: keyof AqClientOptions, value: string): string {
+  try {
+    return new URL(value, location.href).href;
+  } catch {
+    throw invalid(option, `must be a URL, got "${value}"`);
+  }
 }
 
 function parseRedirectUri(value: string): string {

@@ -16,6 +16,7 @@ import { styles } from './aq-signin.styles.js';
 const CONFIG_PROPS = [
   'issuer', 'clientId', 'scope', 'responseType', 'responseMode', 'display', 'redirectUri', 'prompt',
   'loginHint', 'uiLocales', 'acrValues', 'maxAge', 'authParams', 'storage', 'sessionInterval',
+  'initUrl', 'backendUrl',
 ] as const;
 
 /** Page-wide defaults, e.g. from the script tag's data-* attributes; an element's own attributes win. */
@@ -30,7 +31,7 @@ export function setAqSigninDefaults(values: Partial<Record<string, string>>): vo
 }
 
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
-const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error'] as const;
+const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend'] as const;
 
 /**
  * Events caused by loading the page wait for DOMContentLoaded, so later scripts can still listen.
@@ -55,6 +56,7 @@ const ICON = svg`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="c
  * @fires aq-profile - The user is signed in (after sign-in or on restore); `detail.profile` holds the validated claims.
  * @fires aq-logout - The user is signed out; `detail.reason` is `user`, `remote`, `expired` or `other-tab`.
  * @fires aq-error - Something failed; `detail.error` is an `AqError` with a stable `code`.
+ * @fires aq-backend - With `backend-url`: the backend's answer, `detail.status` and `detail.body`.
  *
  * @slot - The label when signed out (default: the localized "Sign in" or `sign-in-text`).
  * @slot signed-in - The label when signed in (default: "Sign out" + the first `sign-out-claim`).
@@ -101,6 +103,8 @@ export class AqSignin extends LitElement {
     sessionInterval: { attribute: 'session-interval' },
     storage: {},
     endSession: { attribute: 'end-session', type: Boolean },
+    initUrl: { attribute: 'init-url' },
+    backendUrl: { attribute: 'backend-url' },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
@@ -141,6 +145,10 @@ export class AqSignin extends LitElement {
   declare storage?: string;
   /** Signing out with the button also ends the session at the OP (RP-Initiated Logout). */
   declare endSession: boolean;
+  /** POSTed to (JSON) before each sign-in; its JSON answer joins the authorization parameters (Authsignal's `token`). */
+  declare initUrl?: string;
+  /** The authorization response is POSTed here (JSON) instead of being exchanged in the browser; see `aq-backend`. */
+  declare backendUrl?: string;
   /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */
