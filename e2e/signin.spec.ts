@@ -1,0 +1,134 @@
+// The walking skeleton: code + PKCE against the dev OP, popup and redirect, in real Chromium.
+import { expect, test } from '@playwright/test';
+import {
+  buttonText, clickForPopup, count, nextEvent, openSignin, signInWithPopup, signInWithRedirect, storedUserKeys,
+} from './fixtures';
+
+test('popup sign-in: aq-profile with sub, email and aq:location; the button says who', async ({ page }) => {
+  await openSignin(page);
+  expect(await buttonText(page)).toBe('Sign in');
+  const { detail } = await signInWithPopup(page, 'alice');
+  expect(detail.profile.sub).toBe('alice');
+  expect(detail.profile.email).toBe('alice@example.com');
+  expect(detail.profile['aq:location']).toMatchObject({ latitude: expect.any(Number), longitude: expect.any(Number) });
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');
+  await expect(page.locator('aq-signin')).toHaveAttribute('signed-in', '');
+  await expect(page.locator('[data-aq-bind=given_name]')).toHaveText('Alice');
+  expect(await page.evaluate(() => typeof document.querySelector('aq-signin')!.accessToken)).toBe('string');
+});
+
+test('redirect sign-in: the response parameters leave the URL', async ({ page }) => {
+  await openSignin(page, { display: 'redirect' });
+  const { detail } = await signInWithRedirect(page, 'bob');
+  expect(detail.profile.sub).toBe('bob');
+  expect(page.url()).not.toMatch(/[?#&](code|state|session_state)=/);
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Bob');
+});
+
+test('storage=session keeps the user over a reload and fires aq-profile again', async ({ page }) => {
+  await openSignin(page);
+  await signInWithPopup(page);
+  await page.reload();
+  const restored = await nextEvent(page, 'aq-profile');
+  expect(restored.detail.profile.sub).toBe('alice');
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');
+});
+
+test('storage=memory forgets the user on reload', async ({ page }) => {
+  await openSignin(page, { storage: 'memory' });
+  await signInWithPopup(page);
+  expect(await storedUserKeys(page)).toEqual([]);
+  await page.reload();
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+  expect(await count(page, 'aq-profile')).toBe(0);
+});
+
+test('sign-out with the button: aq-logout "user", and a reload stays signed out', async ({ page }) => {
+  await openSignin(page);
+  await signInWithPopup(page);
+  await page.locator('aq-signin button').click();
+  expect((await nextEvent(page, 'aq-logout')).detail.reason).toBe('user');
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+  await expect(page.locator('aq-signin')).not.toHaveAttribute('signed-in');
+  expect(await storedUserKeys(page)).toEqual([]);
+  await page.reload();
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+  expect(await count(page, 'aq-profile')).toBe(0);
+});
+
+test('denied consent: AQ_AUTHORIZATION_ERROR with the OP error, nothing signed in', async ({ page }) => {
+  await openSignin(page);
+  const popup = await clickForPopup(page);
+  // The dev OP's "[ Cancel ]" link aborts the interaction: error=access_denied.
+  await popup.locator('a[href$="/abort"]').click();
+  const { detail } = await nextEvent(page, 'aq-error');
+  expect(detail.error.code).toBe('AQ_AUTHORIZATION_ERROR');
+  expect(detail.error.error).toBe('access_denied');
+  expect(detail.error.errorDescription).toBeTruthy();
+  expect(await count(page, 'aq-profile')).toBe(0);
+  expect(await storedUserKeys(page)).toEqual([]);
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+});
+
+test('closing the popup gives AQ_POPUP_CLOSED within about a second', async ({ page }) => {
+  await openSignin(page);
+  const popup = await clickForPopup(page);
+  await expect(page.locator('aq-signin')).toHaveAttribute('busy', '');
+  await popup.close();
+  const closedAt = Date.now();
+  const { detail, at } = await nextEvent(page, 'aq-error');
+  expect(detail.error.code).toBe('AQ_POPUP_CLOSED');
+  expect(at - closedAt).toBeLessThan(1500);
+  await expect(page.locator('aq-signin')).not.toHaveAttribute('busy');
+});
+
+test('a blocked popup gives AQ_POPUP_BLOCKED', async ({ page }) => {
+  await page.addInitScript(() => {
+    window.open = () => null;
+  });
+  await openSignin(page);
+  await page.locator('aq-signin button').click();
+  expect((await nextEvent(page, 'aq-error')).detail.error.code).toBe('AQ_POPUP_BLOCKED');
+  await expect(page.locator('aq-signin')).not.toHaveAttribute('busy');
+});
+
+test('an unreachable OP gives AQ_DISCOVERY_FAILED naming the URL', async ({ page }) => {
+  await openSignin(page, { issuer: 'http://localhost:3999' });
+  const { detail } = await nextEvent(page, 'aq-error');
+  expect(detail.error.code).toBe('AQ_DISCOVERY_FAILED');
+  expect(detail.error.message).toContain('http://localhost:3999/.well-known/openid-configuration');
+});
+
+test('a missing client-id gives AQ_CONFIG_INVALID naming it, once', async ({ page }) => {
+  await openSignin(page, { 'client-id': null });
+  const { detail } = await nextEvent(page, 'aq-error');
+  expect(detail.error.code).toBe('AQ_CONFIG_INVALID');
+  expect(detail.error.message).toContain('client-id');
+  await page.locator('aq-signin button').click();
+  await page.waitForTimeout(300);
+  expect(await count(page, 'aq-error')).toBe(1);
+});
+
+test('a replayed callback URL is refused with AQ_STATE_INVALID and no second aq-profile', async ({ page }) => {
+  await openSignin(page, { display: 'redirect', storage: 'memory' });
+  let callback = '';
+  page.on('request', (r) => {
+    if (r.isNavigationRequest() && r.url().includes('code=')) callback = r.url();
+  });
+  await signInWithRedirect(page);
+  expect(callback).toContain('state=');
+  await page.goto(callback);
+  const { detail } = await nextEvent(page, 'aq-error');
+  expect(detail.error.code).toBe('AQ_STATE_INVALID');
+  expect(detail.error.message).toMatch(/already used/);
+  expect(await count(page, 'aq-profile')).toBe(0);
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+});
+
+test('the script-tag build signs in on a plain page configured by data-*', async ({ page }) => {
+  await openSignin(page, {}, '/e2e/pages/script-tag.html');
+  expect(await page.evaluate(() => typeof (window as any).AqSignin?.createClient)).toBe('function');
+  const { detail } = await signInWithPopup(page, 'carol');
+  expect(detail.profile.sub).toBe('carol');
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Carol');
+});
