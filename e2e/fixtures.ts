@@ -36,23 +36,30 @@ export async function loginAtOp(op: Page, login = 'alice'): Promise<void> {
   await op.locator('input[name=login]').fill(login);
   await op.locator('input[name=password]').fill('any');
   await op.locator('button[type=submit]').click();
-  // Consent is asked once per client and scope set; a later sign-in may skip it.
-  await op.waitForLoadState();
-  if (await op.locator('input[name=prompt][value=consent]').count()) await op.locator('button[type=submit]').click();
+  // Consent is asked once per client and scope set; a popup may close at once without it.
+  const consent = op.locator('input[name=prompt][value=consent]');
+  const closed = op.waitForEvent('close').then(() => false);
+  if (await Promise.race([consent.waitFor({ state: 'attached' }).then(() => true), closed])) await op.locator('button[type=submit]').click();
 }
 
 /** Clicks the button and returns the popup it opened. */
 export async function clickForPopup(page: Page): Promise<Page> {
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('aq-signin button').first().click()]);
-  await popup.waitForLoadState();
   return popup;
 }
 
-/** A whole popup sign-in; resolves with the aq-profile event. */
+/**
+ * A whole popup sign-in; resolves with the aq-profile event. With a live OP session (and no
+ * prompt=login) the OP answers at once and the popup closes before any login page.
+ */
 export async function signInWithPopup(page: Page, login = 'alice'): Promise<AqEvent> {
   const before = await count(page, 'aq-profile');
   const popup = await clickForPopup(page);
-  await loginAtOp(popup, login);
+  const asked = await Promise.race([
+    popup.locator('input[name=login]').waitFor().then(() => true),
+    popup.waitForEvent('close').then(() => false),
+  ]);
+  if (asked) await loginAtOp(popup, login);
   return nextEvent(page, 'aq-profile', before + 1);
 }
 
