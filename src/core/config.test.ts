@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { AqError } from '../errors.js';
+import type { AqClientOptions } from './config.js';
+import { resolveConfig } from './config.js';
+
+const base: AqClientOptions = { issuer: 'https://op.example', clientId: 'app' };
+
+function configError(options: Partial<AqClientOptions>): AqError {
+  try {
+    resolveConfig({ ...base, ...options } as AqClientOptions);
+  } catch (err) {
+    expect(err).toBeInstanceOf(AqError);
+    expect((err as AqError).code).toBe('AQ_CONFIG_INVALID');
+    return err as AqError;
+  }
+  throw new Error('expected AQ_CONFIG_INVALID');
+}
+
+describe('resolveConfig', () => {
+  it('names the missing attribute', () => {
+    expect(configError({ issuer: '' }).message).toContain('"issuer" is required');
+    expect(configError({ clientId: '' }).message).toContain('"client-id" is required');
+  });
+
+  it('refuses an issuer that is not an https URL, allowing http on loopback only', () => {
+    expect(configError({ issuer: 'op.example' }).message).toContain('"issuer" must be an absolute URL');
+    expect(configError({ issuer: 'http://op.example' }).message).toContain('https');
+    expect(configError({ issuer: 'https://op.example/?tenant=1' }).message).toContain('query');
+    expect(resolveConfig({ ...base, issuer: 'http://localhost:3000' }).issuer.href).toBe('http://localhost:3000/');
+  });
+
+  it('adds openid to the scope and keeps Authentiq suffixes verbatim', () => {
+    expect(resolveConfig({ ...base, scope: 'email~r aq:location~s' }).scope).toBe('openid email~r aq:location~s');
+    expect(resolveConfig(base).scope).toBe('openid profile email');
+  });
+
+  it('picks the defaults of the contract', () => {
+    const c = resolveConfig(base);
+    expect([c.responseType, c.responseMode, c.display, c.storage, c.sessionInterval]).toEqual(['code', 'query', 'popup', 'session', 2000]);
+    expect(c.redirectUri).toBe(`${location.origin}${location.pathname}`);
+  });
+
+  it('defaults to the fragment for front-channel tokens and refuses them in the query', () => {
+    expect(resolveConfig({ ...base, responseType: 'token id_token' }).responseType).toBe('id_token token');
+    expect(resolveConfig({ ...base, responseType: 'id_token' }).responseMode).toBe('fragment');
+    expect(configError({ responseType: 'code token', responseMode: 'query' }).message).toContain('"response-mode"');
+  });
+
+  it('names the attribute and the value of a bad choice', () => {
+    const message = configError({ display: 'modal' }).message;
+    expect(message).toContain('"display"');
+    expect(message).toContain('"modal"');
+    expect(configError({ storage: 'cookie' }).message).toContain('"storage"');
+    expect(configError({ responseType: 'token' }).message).toContain('"response-type"');
+  });
+
+  it('keeps the popup redirect URI on the page origin', () => {
+    expect(configError({ redirectUri: 'https://elsewhere.example/cb' }).message).toContain('"redirect-uri"');
+    expect(resolveConfig({ ...base, display: 'redirect', redirectUri: 'https://elsewhere.example/cb' }).redirectUri).toBe('https://elsewhere.example/cb');
+    expect(configError({ redirectUri: '/cb#x' }).message).toContain('fragment');
+  });
+
+  it('merges auth-params and the named parameters, refusing the ones the SDK owns', () => {
+    const c = resolveConfig({ ...base, authParams: '{"token":"abc","n":1}', prompt: 'login', loginHint: 'a@b', uiLocales: 'de', acrValues: 'x', maxAge: '60' });
+    expect(c.extraParams).toEqual({ token: 'abc', n: '1', prompt: 'login', login_hint: 'a@b', ui_locales: 'de', acr_values: 'x', max_age: '60' });
+    expect(resolveConfig({ ...base, authParams: { token: 't' } }).extraParams).toEqual({ token: 't' });
+    for (const key of ['state', 'nonce', 'code_challenge', 'client_id', 'redirect_uri']) {
+      expect(configError({ authParams: { [key]: 'x' } }).message).toContain(`"${key}"`);
+    }
+    expect(configError({ authParams: 'not json' }).message).toContain('"auth-params"');
+    expect(configError({ authParams: '[1]' }).message).toContain('JSON object');
+  });
+
+  it('wants whole non-negative numbers', () => {
+    expect(configError({ maxAge: '-1' }).message).toContain('"max-age"');
+    expect(configError({ sessionInterval: 'soon' }).message).toContain('"session-interval"');
+    expect(resolveConfig({ ...base, sessionInterval: '0' }).sessionInterval).toBe(0);
+  });
+
+  it('resolves init-url and backend-url against the page', () => {
+    const c = resolveConfig({ ...base, initUrl: '/api/init', backendUrl: '/api/code' });
+    expect(c.initUrl).toBe(`${location.origin}/api/init`);
+    expect(c.backendUrl).toBe(`${location.origin}/api/code`);
+  });
+});

@@ -1,0 +1,38 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SignedInRecord } from './store.js';
+import { createStore } from './store.js';
+
+const record: SignedInRecord = { profile: { sub: 'alice' }, idToken: 'x.y.z', expiresAt: 2_000_000_000 };
+
+beforeEach(() => {
+  sessionStorage.clear();
+  localStorage.clear();
+});
+
+describe('createStore', () => {
+  it('keeps each kind where it says, keyed by issuer and client', () => {
+    createStore('session', 'https://op.example/', 'app').save(record);
+    createStore('local', 'https://op.example/', 'other').save(record);
+    createStore('memory', 'https://op.example/', 'mem').save(record);
+    expect(Object.keys(sessionStorage)).toEqual(['aq-signin:user:https://op.example/|app']);
+    expect(Object.keys(localStorage)).toEqual(['aq-signin:user:https://op.example/|other']);
+    expect(createStore('memory', 'https://op.example/', 'mem').load()).toEqual(record);
+    expect(createStore('session', 'https://op.example/', 'other').load()).toBeNull();
+  });
+
+  it('ignores what is not a signed-in record', () => {
+    const store = createStore('session', 'https://op.example/', 'app');
+    sessionStorage.setItem('aq-signin:user:https://op.example/|app', '{not json');
+    expect(store.load()).toBeNull();
+    sessionStorage.setItem('aq-signin:user:https://op.example/|app', JSON.stringify({ ...record, profile: {} }));
+    expect(store.load()).toBeNull();
+  });
+
+  it('clears', () => {
+    const store = createStore('local', 'https://op.example/', 'app');
+    store.save(record);
+    store.clear();
+    expect(store.load()).toBeNull();
+    expect(localStorage.length).toBe(0);
+  });
+});

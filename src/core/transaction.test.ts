@@ -1,0 +1,58 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { resolveConfig } from './config.js';
+import { isPopupState, markUsed, newTransaction, randomToken, saveTransaction, takeRedirectTransaction } from './transaction.js';
+
+const config = resolveConfig({ issuer: 'https://op.example', clientId: 'app', display: 'redirect' });
+const mine = () => true;
+
+beforeEach(() => {
+  sessionStorage.clear();
+  localStorage.clear();
+});
+
+describe('transactions', () => {
+  it('state and nonce are 32 fresh random bytes', () => {
+    const a = randomToken();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(randomToken()).not.toBe(a);
+    const tx = newTransaction(config, 'v');
+    expect(tx.state).not.toBe(tx.nonce);
+  });
+
+  it('a redirect transaction is taken once; a replay is told apart from an unknown state', () => {
+    const tx = newTransaction(config, 'v');
+    saveTransaction(tx);
+    expect(takeRedirectTransaction(tx.state, mine)).toEqual(tx);
+    expect(takeRedirectTransaction(tx.state, mine)).toBe('used');
+    expect(takeRedirectTransaction('never-issued', mine)).toBe('unknown');
+  });
+
+  it('leaves another client its transaction', () => {
+    const tx = newTransaction(config, 'v');
+    saveTransaction(tx);
+    expect(takeRedirectTransaction(tx.state, () => false)).toBe('other');
+    expect(takeRedirectTransaction(tx.state, mine)).toEqual(tx);
+  });
+
+  it('refuses an abandoned transaction older than 30 minutes', () => {
+    const tx = { ...newTransaction(config, 'v'), createdAt: Date.now() - 31 * 60 * 1000 };
+    saveTransaction(tx);
+    expect(takeRedirectTransaction(tx.state, mine)).toBe('unknown');
+  });
+
+  it('a popup leaves only a marker in localStorage: no verifier, no nonce', () => {
+    const tx = newTransaction({ ...config, display: 'popup' }, 'secret-verifier');
+    saveTransaction(tx);
+    expect(isPopupState(tx.state)).toBe(true);
+    const stored = JSON.stringify({ ...localStorage });
+    expect(stored).not.toContain('secret-verifier');
+    expect(stored).not.toContain(tx.nonce);
+    expect(sessionStorage.length).toBe(0);
+  });
+
+  it('remembers only the last used states', () => {
+    for (let i = 0; i < 12; i++) markUsed(`s${i}`);
+    expect(takeRedirectTransaction('s0', mine)).toBe('unknown');
+    expect(takeRedirectTransaction('s11', mine)).toBe('used');
+  });
+});

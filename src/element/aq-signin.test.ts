@@ -1,0 +1,59 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import '../define.js';
+import type { AqEventDetail } from '../events.js';
+import type { AqSignin } from './aq-signin.js';
+
+// Discovery must not reach the network: every fetch fails fast, as for an unreachable OP.
+beforeAll(() => {
+  vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('offline in unit tests'))));
+});
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+async function mount(html: string): Promise<{ el: AqSignin; errors: AqEventDetail['aq-error'][] }> {
+  const errors: AqEventDetail['aq-error'][] = [];
+  document.addEventListener('aq-error', (e) => errors.push(e.detail));
+  document.body.innerHTML = html;
+  const el = document.querySelector('aq-signin')!;
+  await el.updateComplete;
+  await new Promise((r) => setTimeout(r, 20));
+  return { el, errors };
+}
+
+describe('<aq-signin>', () => {
+  it('reports a missing client-id once, naming it, also after a click', async () => {
+    const { el, errors } = await mount('<aq-signin issuer="https://op.example"></aq-signin>');
+    expect(errors.map((d) => d.error.code)).toEqual(['AQ_CONFIG_INVALID']);
+    expect(errors[0].error.message).toContain('client-id');
+    el.shadowRoot!.querySelector('button')!.click();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(errors).toHaveLength(1);
+  });
+
+  it('renders a real button labelled "Sign in", or sign-in-text', async () => {
+    const { el } = await mount('<aq-signin issuer="https://op.example" client-id="app" sign-in-text="Log in with Authentiq"></aq-signin>');
+    const button = el.shadowRoot!.querySelector('button[part=button]')!;
+    expect(button.getAttribute('type')).toBe('button');
+    expect(button.getAttribute('aria-busy')).toBe('false');
+    expect(button.textContent!.trim()).toBe('Log in with Authentiq');
+    el.removeAttribute('sign-in-text');
+    await el.updateComplete;
+    expect(button.textContent!.trim()).toBe('Sign in');
+  });
+
+  it('speaks the language of ui-locales, then of the page', async () => {
+    const { el } = await mount('<div lang="fr"><aq-signin issuer="https://op.example" client-id="app"></aq-signin></div>');
+    expect(el.shadowRoot!.querySelector('button')!.textContent!.trim()).toBe('Se connecter');
+    el.setAttribute('ui-locales', 'nl-BE de');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('button')!.textContent!.trim()).toBe('Inloggen');
+  });
+
+  it('registers once, whoever calls define again', async () => {
+    const { defineAqSignin } = await import('../define.js');
+    expect(() => defineAqSignin()).not.toThrow();
+    expect(customElements.get('aq-signin')).toBeDefined();
+  });
+});
