@@ -66,11 +66,18 @@ export class AqClient extends EventTarget {
     this.#store = createStore(this.config.storage, this.config.issuer.href, this.config.clientId);
     this.#tabs = new TabSync(this.config.issuer.href, this.config.clientId, (m) => {
       if (m.type === 'signed-out') this.#signedOut('other-tab', false);
-      // Another client of this page, or another tab with storage="local", stored the user: show
-      // them here too. (Other tabs find nothing in their own sessionStorage or memory.)
+      // Another client of this page stored the user: show them here too. (Other tabs find
+      // nothing in their own sessionStorage or memory.)
       else if (!this.#record) this.restore();
     });
+    // Another tab's localStorage write can reach this process after its channel message: the
+    // storage event comes when the record is really readable here.
+    if (this.config.storage === 'local') window.addEventListener('storage', this.#onStorage);
   }
+
+  #onStorage = (e: StorageEvent) => {
+    if (e.key === this.#store.key && e.newValue && !this.#record) this.restore();
+  };
 
   get signedIn(): boolean {
     return this.#record !== null;
@@ -443,6 +450,7 @@ export class AqClient extends EventTarget {
     this.#monitor = undefined;
     clearTimeout(this.#expiry);
     this.#tabs.close();
+    window.removeEventListener('storage', this.#onStorage);
   }
 }
 

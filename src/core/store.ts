@@ -18,6 +18,8 @@ export interface SignedInRecord {
 }
 
 export interface RecordStore {
+  /** The storage key, for `storage` events from other tabs. */
+  readonly key: string;
   load(): SignedInRecord | null;
   save(record: SignedInRecord): void;
   clear(): void;
@@ -50,6 +52,7 @@ export function createStore(kind: StorageKind, issuer: string, clientId: string)
   const key = `aq-signin:user:${issuer}|${clientId}`;
   const store = backend(kind);
   return {
+    key,
     load() {
       try {
         const value: unknown = JSON.parse(store.getItem(key) ?? 'null');
