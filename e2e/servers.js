@@ -1,5 +1,6 @@
 // The e2e world, started by Playwright's webServer and stopped with it: the dev OP on :3100 and a
 // Vite dev server on :5174 serving e2e/pages/*.html (the library straight from /src) and /dist.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { startOp } from '../demo/op/provider.js';
@@ -8,6 +9,24 @@ export const OP_PORT = 3100;
 export const RP_PORT = 5174;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+// The strict page of the CSP test, served as is (no Vite client injected) with the policy of
+// issue 6: nothing inline, no eval, Trusted Types required.
+export const CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", `frame-src http://localhost:${OP_PORT}`,
+  `connect-src 'self' http://localhost:${OP_PORT}`, "img-src 'self' data: https:", "require-trusted-types-for 'script'",
+].join('; ');
+const strictPage = {
+  name: 'aq-e2e-strict-page',
+  configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      if (req.url?.split('?')[0] !== '/e2e/pages/csp.html') return next();
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.setHeader('content-security-policy', CSP);
+      res.end(readFileSync(`${root}e2e/pages/csp.html`));
+    });
+  },
+};
+
 const op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`] });
 const vite = await createServer({
   configFile: false,
@@ -15,6 +34,7 @@ const vite = await createServer({
   appType: 'mpa',
   clearScreen: false,
   logLevel: 'warn',
+  plugins: [strictPage],
   // Pre-bundled up front: a dependency found later (jose is behind a dynamic import) would make
   // Vite reload the page in the middle of a test.
   optimizeDeps: { entries: ['e2e/pages/*.html'], include: ['lit', 'oauth4webapi', 'jose'] },

@@ -1,0 +1,71 @@
+// The button as a product: strict CSP, claims as text, accessibility of every theme and state.
+import { createRequire } from 'node:module';
+import type { Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { OP, nextEvent, openSignin, signInWithPopup } from './fixtures';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+test('under a strict CSP with Trusted Types: sign-in and the session monitor work, nothing is violated', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (m) => /Content Security Policy|Trusted Type/i.test(m.text()) && violations.push(m.text()));
+  page.on('popup', (p) => p.on('console', (m) => /Content Security Policy|Trusted Type/i.test(m.text()) && violations.push(m.text())));
+  await openSignin(page, {}, '/e2e/pages/csp.html');
+  const response = await page.request.get('/e2e/pages/csp.html');
+  expect(response.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
+  const { detail } = await signInWithPopup(page, 'alice');
+  expect(detail.profile.sub).toBe('alice');
+  await expect(page.locator('[data-aq-bind=given_name]')).toHaveText('Alice');
+  await expect(page.locator('iframe[title="session check"]')).toHaveCount(1);
+  await page.waitForTimeout(2500);
+  expect(violations).toEqual([]);
+  expect(await page.evaluate(() => (window as any).__aqEvents.filter((e: any) => e.type === 'aq-error'))).toEqual([]);
+});
+
+test('a hostile name is shown as text and runs nothing', async ({ page }) => {
+  const evil = '<img src=x onerror="window.__pwned=1">';
+  // The OP's userinfo answers a name with markup (userinfo claims win over the ID token's).
+  await page.route(`${OP}/me`, async (route) => {
+    const response = await route.fetch();
+    const body = { ...(await response.json()), given_name: evil };
+    await route.fulfill({ response, json: body });
+  });
+  await openSignin(page, { avatar: '' });
+  await signInWithPopup(page);
+  await expect(page.locator('aq-signin button')).toHaveText(`Sign out ${evil}`);
+  await expect(page.locator('[data-aq-bind=given_name]')).toHaveText(evil);
+  expect(await page.locator('aq-signin img, [data-aq-bind] img').count()).toBe(0);
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+});
+
+async function axe(page: Page) {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run('aq-signin', { runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] });
+    return result.violations.map((v: any) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  });
+}
+
+for (const theme of ['basic', 'orange', 'grey', 'white', 'none']) {
+  test(`axe finds nothing in theme "${theme}", signed out, busy and signed in`, async ({ page }) => {
+    await openSignin(page, { theme, size: 'small' });
+    expect(await axe(page)).toEqual([]);
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('aq-signin button').click()]);
+    await expect(page.locator('aq-signin button')).toHaveAttribute('aria-busy', 'true');
+    await expect(page.locator('aq-signin [role=status]')).toHaveText('Signing in…');
+    expect(await axe(page)).toEqual([]);
+    await popup.close();
+    await nextEvent(page, 'aq-error');
+    await signInWithPopup(page);
+    expect(await axe(page)).toEqual([]);
+  });
+}
+
+test('keyboard: Tab reaches the button, Enter signs in, the focus ring shows', async ({ page }) => {
+  await openSignin(page);
+  await page.keyboard.press('Tab');
+  const shadow = await page.locator('aq-signin button').evaluate((b) => getComputedStyle(b).boxShadow);
+  expect(shadow).not.toBe('none');
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('Enter')]);
+  expect(popup.url()).toContain(`${OP}/`);
+});
