@@ -56,3 +56,11 @@ describe('parsing never crashes', () => {
     );
   });
 });
+
+describe('stripResponse keeps the page', () => {
+  it('touches only the part that carried the response, keeping the spelling of the rest', () => {
+    expect(stripResponse('https://rp.example/shop?code=promo#id_token=t&state=s')).toBe('https://rp.example/shop?code=promo');
+    expect(stripResponse('https://rp.example/p?flag&q=a%20b&code=c&state=s')).toBe('https://rp.example/p?flag&q=a%20b');
+    expect(parseCallback('https://rp.example/#access_token=a&state=s')?.from).toBe('fragment');
+  });
+});

@@ -30,16 +30,42 @@ export function parseCallback(href: string): CallbackResponse | undefined {
   return undefined;
 }
 
-/** The URL without the response parameters: codes and tokens must not stay in history or referrers. */
+/** `a=1&b` minus the named parameters, every other one kept exactly as it was written. */
+function without(raw: string, names: readonly string[]): string {
+  return raw
+    .split('&')
+    .filter((pair) => {
+      const name = pair.split('=')[0];
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        // A malformed escape is not one of ours: keep it.
+      }
+      return pair !== '' && !names.includes(decoded);
+    })
+    .join('&');
+}
+
+/**
+ * The URL without the response parameters: codes and tokens must not stay in history or
+ * referrers. Only a part (query, fragment) that carries a response is touched, so a page's own
+ * ?code= stays when the response came in the fragment; the rest keeps its spelling.
+ */
 export function stripResponse(href: string): string {
-  const url = new URL(href);
-  for (const p of RESPONSE_PARAMS) url.searchParams.delete(p);
-  const fragment = new URLSearchParams(url.hash.slice(1));
-  if (looksLikeResponse(fragment)) {
-    for (const p of RESPONSE_PARAMS) fragment.delete(p);
-    url.hash = fragment.toString();
+  let url: URL;
+  try {
+    url = new URL(href);
+  } catch {
+    return href;
   }
-  return url.href.replace(/[?#]$/, '').replace(/\?#/, '#');
+  const clean = (part: string, mark: string) => {
+    if (!looksLikeResponse(new URLSearchParams(part.slice(1)))) return part;
+    const rest = without(part.slice(1), RESPONSE_PARAMS);
+    return rest ? mark + rest : '';
+  };
+  const base = url.href.slice(0, url.href.length - url.search.length - url.hash.length);
+  return base + clean(url.search, '?') + clean(url.hash, '#');
 }
 
 /** Removes the response from the address bar without a navigation. */

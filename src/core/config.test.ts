@@ -71,7 +71,17 @@ describe('resolveConfig', () => {
     expect(configError({ authParams: '[1]' }).message).toContain('JSON object');
   });
 
+  it('keeps the order of a scope that has openid; http only on loopback addresses', () => {
+    expect(resolveConfig({ ...base, scope: 'profile openid email~r' }).scope).toBe('profile openid email~r');
+    expect(resolveConfig({ ...base, issuer: 'http://127.0.0.1:3000' }).issuer.host).toBe('127.0.0.1:3000');
+    expect(resolveConfig({ ...base, issuer: 'http://[::1]:3000' }).issuer.host).toBe('[::1]:3000');
+    expect(configError({ issuer: 'http://localhost.evil.example' }).message).toContain('https');
+    expect(configError({ issuer: 'https://op.example/?' }).message).toContain('query');
+  });
+
   it('wants whole non-negative numbers', () => {
+    for (const maxAge of ['1.5', ' ', '0x10', '1e3']) expect(configError({ maxAge }).message).toContain('"max-age"');
+    expect(configError({ sessionInterval: ' ' }).message).toContain('"session-interval"');
     expect(configError({ maxAge: '-1' }).message).toContain('"max-age"');
     expect(configError({ sessionInterval: 'soon' }).message).toContain('"session-interval"');
     expect(resolveConfig({ ...base, sessionInterval: '0' }).sessionInterval).toBe(0);

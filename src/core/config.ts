@@ -110,7 +110,8 @@ function parseUrl(option: keyof AqClientOptions, value: string): URL {
 
 function parseNumber(option: keyof AqClientOptions, value: number | string | undefined, fallback: number | undefined) {
   if (value === undefined || value === '') return fallback;
-  const n = typeof value === 'number' ? value : Number(value);
+  // Digits only: Number(' ') is 0 and Number('0x10') is 16, which would silently mean something else.
+  const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isInteger(n) || n < 0) throw invalid(option, `must be a whole number of 0 or more, got "${value}"`);
   return n;
 }
@@ -149,7 +150,8 @@ export function defaultRedirectUri(): string {
 export function resolveConfig(options: AqClientOptions): AqConfig {
   if (!options.issuer) throw invalid('issuer', 'is required');
   const issuer = parseUrl('issuer', options.issuer);
-  if (issuer.search || issuer.hash) throw invalid('issuer', `must not have a query or fragment, got "${options.issuer}"`);
+  // A bare "?" or "#" leaves search and hash empty but stays in href, and the OP's issuer would not match.
+  if (/[?#]/.test(options.issuer)) throw invalid('issuer', `must not have a query or fragment, got "${options.issuer}"`);
   if (!options.clientId) throw invalid('clientId', 'is required');
 
   const scopes = (options.scope || 'openid profile email').split(/\s+/).filter(Boolean);

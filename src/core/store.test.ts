@@ -26,6 +26,8 @@ describe('createStore', () => {
     expect(store.load()).toBeNull();
     sessionStorage.setItem('aq-signin:user:https://op.example/|app', JSON.stringify({ ...record, profile: {} }));
     expect(store.load()).toBeNull();
+    sessionStorage.setItem('aq-signin:user:https://op.example/|app', JSON.stringify({ profile: { sub: 'a' }, expiresAt: 2e9 }));
+    expect(store.load()).toBeNull();
   });
 
   it('clears', () => {

@@ -119,9 +119,9 @@ export class AqSignin extends LitElement {
   declare clientId: string;
   /** Space-separated scopes; default `openid profile email`. `openid` is added when missing. */
   declare scope?: string;
-  /** Only `code` in this version. */
+  /** `code` (default), `id_token`, `id_token token`, `code id_token`, `code token` or `code id_token token`. */
   declare responseType?: string;
-  /** `query` (default) or `fragment`. */
+  /** `query` (default for `code`) or `fragment` (default otherwise; tokens never go in the query). */
   declare responseMode?: string;
   /** `popup` (default) or `redirect`. */
   declare display?: string;

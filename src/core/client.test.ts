@@ -1,0 +1,161 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AqError } from '../errors.js';
+import type { AqEventDetail } from '../events.js';
+import { AqClient, createClient } from './client.js';
+import type { SignedInRecord } from './store.js';
+import { createStore } from './store.js';
+
+// Discovery is cached per issuer for the page's lifetime: every test gets an OP of its own.
+let n = 0;
+const nextIssuer = () => `https://op${++n}.client-test.example`;
+const discoveryUrl = (issuer: string) => `${issuer}/.well-known/openid-configuration`;
+
+type FetchHandler = (url: string) => Response | Promise<Response>;
+let handler: FetchHandler;
+const fetchMock = vi.fn((input: RequestInfo | URL) => Promise.resolve(handler(String(input instanceof Request ? input.url : input))));
+
+const json = (body: unknown) => new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' } });
+
+function discoveryDocument(issuer: string) {
+  return { issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks` };
+}
+
+/** A well-behaved OP whose discovery says `claimedIssuer` is its issuer. */
+function serveOp(issuer: string, claimedIssuer = issuer): void {
+  handler = (url) => {
+    if (url === discoveryUrl(issuer)) return json(discoveryDocument(claimedIssuer));
+    if (url === `${issuer}/jwks`) return json({ keys: [] });
+    return new Response('not found', { status: 404 });
+  };
+}
+
+async function rejection(promise: Promise<unknown>, code: AqError['code']): Promise<AqError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AqError);
+  expect((err as AqError).code).toBe(code);
+  return err as AqError;
+}
+
+const clients: AqClient[] = [];
+function client(issuer = nextIssuer()): AqClient {
+  const c = createClient({ issuer, clientId: 'app' });
+  clients.push(c);
+  return c;
+}
+
+function events<K extends keyof AqEventDetail>(target: EventTarget, type: K): AqEventDetail[K][] {
+  const seen: AqEventDetail[K][] = [];
+  target.addEventListener(type, (e) => seen.push((e as CustomEvent<AqEventDetail[K]>).detail));
+  return seen;
+}
+
+const record = (expiresAt: number): SignedInRecord => ({ profile: { sub: 'alice' }, idToken: 'x.y.z', expiresAt });
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+beforeEach(() => {
+  sessionStorage.clear();
+  localStorage.clear();
+  fetchMock.mockClear();
+  // Unless a test serves an OP, the network is unreachable.
+  handler = () => Promise.reject(new TypeError('Failed to fetch'));
+  vi.stubGlobal('fetch', fetchMock);
+});
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.dispose();
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
+
+describe('AqClient', () => {
+  it('throws AQ_CONFIG_INVALID on bad options', () => {
+    expect(() => new AqClient({ issuer: 'https://op.example', clientId: '' })).toThrow(expect.objectContaining({ code: 'AQ_CONFIG_INVALID', message: expect.stringContaining('"client-id"') }));
+    expect(() => createClient({ issuer: 'http://op.example', clientId: 'app' })).toThrow(AqError);
+  });
+
+  describe('restore', () => {
+    it('returns null when nobody is stored', () => {
+      const c = client();
+      expect(c.restore()).toBeNull();
+      expect(c.signedIn).toBe(false);
+    });
+
+    it('brings back an unexpired user and announces it', () => {
+      const issuer = nextIssuer();
+      const stored = record(nowSeconds() + 3600);
+      createStore('session', `${issuer}/`, 'app').save(stored);
+      const c = client(issuer);
+      const profiles = events(c, 'aq-profile');
+      expect(c.restore()).toEqual(stored);
+      expect([c.signedIn, c.idToken, c.profile]).toEqual([true, 'x.y.z', { sub: 'alice' }]);
+      expect(profiles).toEqual([{ profile: { sub: 'alice' } }]);
+    });
+
+    it('removes an expired user and reports the expiry', () => {
+      const issuer = nextIssuer();
+      const store = createStore('session', `${issuer}/`, 'app');
+      store.save(record(nowSeconds() - 1));
+      const c = client(issuer);
+      const logouts = events(c, 'aq-logout');
+      expect(c.restore()).toBeNull();
+      expect(c.signedIn).toBe(false);
+      expect(store.load()).toBeNull();
+      expect(logouts).toEqual([{ reason: 'expired' }]);
+    });
+  });
+
+  it('signs out a restored user, forgetting them', async () => {
+    const issuer = nextIssuer();
+    createStore('session', `${issuer}/`, 'app').save(record(nowSeconds() + 3600));
+    const c = client(issuer);
+    c.restore();
+    const logouts = events(c, 'aq-logout');
+    await c.signOut();
+    expect(c.signedIn).toBe(false);
+    expect(sessionStorage.length).toBe(0);
+    expect(logouts).toEqual([{ reason: 'user' }]);
+  });
+
+  it('rejects AQ_POPUP_BLOCKED when the browser blocks the popup, leaving no transaction behind', async () => {
+    const open = vi.spyOn(window, 'open').mockReturnValue(null);
+    await rejection(client().signIn(), 'AQ_POPUP_BLOCKED');
+    expect(open).toHaveBeenCalledOnce();
+    expect(localStorage.length).toBe(0);
+  });
+});
+
+describe('discovery', () => {
+  it('fetches discovery and JWKS once per issuer', async () => {
+    const issuer = nextIssuer();
+    serveOp(issuer);
+    await client(issuer).prefetch();
+    await client(issuer).prefetch();
+    expect(fetchMock.mock.calls.map(([url]) => String(url))).toEqual([discoveryUrl(issuer), `${issuer}/jwks`]);
+  });
+
+  it('refuses a document whose issuer differs, naming the discovery URL', async () => {
+    const issuer = nextIssuer();
+    serveOp(issuer, 'https://impostor.example');
+    const err = await rejection(client(issuer).prefetch(), 'AQ_DISCOVERY_FAILED');
+    expect(err.message).toContain(discoveryUrl(issuer));
+  });
+
+  it('reports an unreachable OP, naming the URL, and tries again on the next call', async () => {
+    const issuer = nextIssuer();
+    const c = client(issuer);
+    const err = await rejection(c.prefetch(), 'AQ_DISCOVERY_FAILED');
+    expect(err.message).toContain(discoveryUrl(issuer));
+    serveOp(issuer);
+    await expect(c.prefetch()).resolves.toBeUndefined();
+  });
+
+  it('refuses a document without the endpoints a sign-in needs', async () => {
+    const issuer = nextIssuer();
+    handler = () => json({ issuer, authorization_endpoint: `${issuer}/authorize`, jwks_uri: `${issuer}/jwks` });
+    const err = await rejection(client(issuer).prefetch(), 'AQ_DISCOVERY_FAILED');
+    expect(err.message).toContain('"token_endpoint"');
+  });
+});
