@@ -28,6 +28,9 @@ function wantsUserinfo(scope: string): boolean {
   });
 }
 
+/** The completion of this page's redirect response, whichever client took it. */
+let redirectInFlight: Promise<unknown> = Promise.resolve();
+
 /** prompt=none answers that mean "nobody is signed in at the OP any more" (OIDC Core §3.1.2.6). */
 const SIGNED_OUT_AT_OP = ['login_required', 'interaction_required', 'consent_required', 'account_selection_required'];
 /** A silent re-check that has not come back by then is given up (the OP may refuse to be framed). */
@@ -198,8 +201,15 @@ export class AqClient extends EventTarget {
   async handleRedirectCallback(): Promise<SignedInRecord | null> {
     if (handleLogoutReturn()) return null;
     const taken = takeRedirectResponse((tx) => tx.issuer === this.config.issuer.href && tx.clientId === this.config.clientId);
-    if (!taken) return null;
-    return this.#accept(await this.#validate(taken.params, taken.tx));
+    if (!taken) {
+      // Another client (e.g. the one an element had before its attributes changed) may be
+      // finishing this page's response: wait, so that a restore() after this finds the user.
+      await redirectInFlight;
+      return null;
+    }
+    const done = this.#validate(taken.params, taken.tx).then((record) => this.#accept(record));
+    redirectInFlight = done.catch(() => undefined);
+    return done;
   }
 
   #initParams(): Promise<Record<string, string> | undefined> {

@@ -36,16 +36,41 @@ export async function processTokenResponse(
       requireIdToken: true,
       maxAge: tx.maxAge ?? oauth.skipAuthTimeCheck,
     });
-    // alg "none" and HMAC are refused here: only the OP's public keys can sign an ID token.
-    await oauth.validateApplicationLevelSignature(d.as, response, { [oauth.jwksCache]: d.jwksCache, ...httpOptions(new URL(d.as.issuer)) });
+    await verifySignature(d, response);
   } catch (err) {
     throw tokenError(err);
   }
   const claims = oauth.getValidatedIdTokenClaims(result)!;
+  // oauth4webapi checks that iat is a number, not that it is in the past: a token from the
+  // future (a skewed or forging OP) would otherwise be accepted. OIDC Core §3.1.3.7 item 10.
+  checkIssuedAt(claims.iat);
   return { claims, idToken: result.id_token!, accessToken: result.access_token };
 }
 
+/**
+ * The ID token's signature against the JWKS. alg "none" and HMAC are refused: only the OP's
+ * public keys can sign. On an unknown kid the keys are fetched again once (the OP rotated them):
+ * oauth4webapi would only refetch keys older than 60 s, and it keeps them per metadata object, so
+ * the retry goes with a fresh copy of the metadata and of the key set.
+ */
+async function verifySignature(d: Discovered, response: Response): Promise<void> {
+  const verify = () => oauth.validateApplicationLevelSignature(d.as, response, { [oauth.jwksCache]: d.jwksCache, ...httpOptions(new URL(d.as.issuer)) });
+  try {
+    await verify();
+  } catch (err) {
+    if (!(err instanceof oauth.OperationProcessingError) || err.code !== oauth.KEY_SELECTION || !/no applicable keys/.test(err.message)) throw err;
+    await refreshJwks(d);
+    d.as = { ...d.as };
+    await verify();
+  }
+}
+
+function checkIssuedAt(iat: number): void {
+  if (iat > Date.now() / 1000 + CLOCK_TOLERANCE) throw idTokenInvalid(`"iat" is in the future (${new Date(iat * 1000).toISOString()})`);
+}
+
 function tokenError(err: unknown): AqError {
+  if (err instanceof AqError) return err;
   if (err instanceof oauth.ResponseBodyError) {
     return new AqError('AQ_TOKEN_REQUEST_FAILED', `token endpoint refused the code: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`, {
       cause: err,
@@ -130,6 +155,7 @@ export async function verifyFrontChannelIdToken(
   }
   const claims = result.payload as oauth.IDToken;
   const alg = result.protectedHeader.alg;
+  checkIssuedAt(claims.iat);
   // OIDC Core §3.1.3.7 items 4-5: several audiences need an azp, and an azp must be us.
   if (Array.isArray(claims.aud) && claims.aud.length > 1 && claims.azp === undefined) throw idTokenInvalid('"azp" is missing but "aud" has several audiences');
   if (claims.azp !== undefined && claims.azp !== clientId) throw idTokenInvalid(`"azp" is "${claims.azp}", expected "${clientId}"`);

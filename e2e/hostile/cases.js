@@ -1,0 +1,65 @@
+// What the hostile OP gets wrong, one thing per case (after the OpenID Foundation's RP
+// certification tests, Basic and Config profiles). Every case starts from a correct answer
+// (BASE, plus claims built by the server) and changes only what its name says.
+
+/**
+ * @typedef {Record<string, unknown>} Claims
+ * @typedef {object} Plan
+ * @property {string[]} jwks the kids published at /jwks
+ * @property {string} alg the ID token's "alg" header
+ * @property {string | undefined} kid the ID token's "kid" header (undefined: no kid)
+ * @property {string} signer the key that really signs: a kid of KEYS, or "client-id" (HMAC secret)
+ * @property {(claims: Claims) => Claims} claims the ID token's claims from the correct ones
+ * @property {string} [discoveryIssuer] "issuer" of the discovery document instead of the real one
+ * @property {{ error: string, error_description: string }} [authorizeError] /authorize answers this
+ * @property {{ error: string, error_description: string }} [tokenError] /token answers 400 with this
+ * @property {string} [userinfoSub] userinfo's "sub" instead of the ID token's
+ * @property {Partial<Plan>} [rotated] the plan after rotateKeys() (key-rotation)
+ */
+
+/** Keys the server makes: published ones, and attacker keys that sign under a published kid. */
+export const KEYS = { 'rsa-a': 'RSA', 'rsa-b': 'RSA', 'ec-1': 'EC', 'rsa-attacker': 'RSA', 'ec-attacker': 'EC' };
+
+/** @type {Plan} */
+export const BASE = { jwks: ['rsa-a', 'ec-1'], alg: 'RS256', kid: 'rsa-a', signer: 'rsa-a', claims: (c) => c };
+
+const HOUR = 3600;
+
+/** @type {Record<string, Partial<Plan>>} */
+export const CASES = {
+  'ok-rs256': {},
+  'ok-es256': { alg: 'ES256', kid: 'ec-1', signer: 'ec-1' },
+  'ok-ps256': { alg: 'PS256' },
+  // rp-id_token-kid-absent-single-jwks: one key, no kid: that key.
+  'kid-absent-one-key': { jwks: ['rsa-a'], kid: undefined },
+  // rp-id_token-kid-absent-multiple-jwks: two keys fit, no kid says which.
+  'kid-absent-several-keys': { jwks: ['rsa-a', 'rsa-b'], kid: undefined },
+  // rp-id_token-bad-sig-*: a published kid, signed by a key that is not the OP's.
+  'bad-signature-rs256': { signer: 'rsa-attacker' },
+  'bad-signature-es256': { alg: 'ES256', kid: 'ec-1', signer: 'ec-attacker' },
+  // rp-id_token-sig-none: unsigned.
+  'alg-none': { alg: 'none', kid: undefined },
+  // rp-id_token-sig-hs256: HMAC with what a public client shares with the OP, its client_id.
+  'alg-hs256': { alg: 'HS256', kid: undefined, signer: 'client-id' },
+  'issuer-mismatch': { claims: (c) => ({ ...c, iss: 'https://op.attacker.example' }) },
+  'missing-sub': { claims: (c) => ({ ...c, sub: undefined }) },
+  'aud-wrong': { claims: (c) => ({ ...c, aud: 'another-client' }) },
+  'aud-missing': { claims: (c) => ({ ...c, aud: undefined }) },
+  'aud-several-no-azp': { claims: (c) => ({ ...c, aud: [c.aud, 'another-client'] }) },
+  'azp-wrong': { claims: (c) => ({ ...c, aud: [c.aud, 'another-client'], azp: 'another-client' }) },
+  'iat-missing': { claims: (c) => ({ ...c, iat: undefined }) },
+  'exp-past': { claims: (c) => ({ ...c, iat: Number(c.iat) - 2 * HOUR, exp: Number(c.iat) - HOUR }) },
+  'iat-future': { claims: (c) => ({ ...c, iat: Number(c.iat) + HOUR, exp: Number(c.iat) + 2 * HOUR }) },
+  'nonce-wrong': { claims: (c) => ({ ...c, nonce: 'a-nonce-of-another-request' }) },
+  'nonce-missing': { claims: (c) => ({ ...c, nonce: undefined }) },
+  'userinfo-other-sub': { userinfoSub: 'someone-else' },
+  // rp-discovery-issuer-not-matching-config.
+  'discovery-issuer-mismatch': { discoveryIssuer: 'https://op.attacker.example' },
+  // rp-key-rotation-op-sign-key: kid A first; after rotateKeys() only kid B is published and signs.
+  'key-rotation': { jwks: ['rsa-a'], rotated: { jwks: ['rsa-b'], kid: 'rsa-b', signer: 'rsa-b' } },
+  'token-error': { tokenError: { error: 'invalid_grant', error_description: 'the hostile OP refuses this code' } },
+  'authorize-error': { authorizeError: { error: 'access_denied', error_description: 'the hostile OP says no' } },
+};
+
+/** The subject the OP signs in for a case: a test can tell which case's token it got. */
+export const subjectOf = (/** @type {string} */ name) => `user-of-${name}`;
