@@ -26,9 +26,11 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
-    command: 'node e2e/servers.js',
+    command: 'node e2e/servers.js --stop-with-stdin',
     url: 'http://localhost:5174/e2e/pages/signin.html',
-    reuseExistingServer: false,
+    // CI always starts its own; locally a running `node e2e/servers.js` is reused.
+    reuseExistingServer: !process.env.CI,
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
     timeout: 60_000,
     stdout: 'pipe',
   },

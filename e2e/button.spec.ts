@@ -1,8 +1,8 @@
 // The button as a product: strict CSP, claims as text, accessibility of every theme and state.
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { expect, test } from '@playwright/test';
-import { OP, nextEvent, openSignin, signInWithPopup } from './fixtures';
+import { expect } from '@playwright/test';
+import { OP, nextEvent, openSignin, signInWithPopup, test } from './fixtures';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 

@@ -1,5 +1,27 @@
+import { writeFileSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
-import { expect } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
+
+/**
+ * Playwright's test, plus: when a test fails, what the browser logged in any page of its context
+ * (popups included) is printed with the failure and kept in its output folder as browser.log.
+ */
+export const test = base.extend<{ browserLog: void }>({
+  browserLog: [
+    async ({ context }, use, testInfo) => {
+      const lines: string[] = [];
+      context.on('console', (m) => m.type() !== 'debug' && lines.push(`[${m.type()}] ${m.page()?.url() ?? ''}: ${m.text()}`));
+      context.on('weberror', (e) => lines.push(`[uncaught] ${e.page()?.url() ?? ''}: ${e.error().stack ?? e.error().message}`));
+      await use();
+      if (testInfo.status === testInfo.expectedStatus || !lines.length) return;
+      const path = testInfo.outputPath('browser.log');
+      writeFileSync(path, lines.join('\n'));
+      await testInfo.attach('browser log', { path, contentType: 'text/plain' });
+      process.stderr.write(`browser log of "${testInfo.title}":\n  ${lines.join('\n  ')}\n`);
+    },
+    { auto: true },
+  ],
+});
 
 export const OP = 'http://localhost:3100';
 export const PAGE = '/e2e/pages/signin.html';
@@ -10,9 +32,12 @@ export interface AqEvent {
   at: number;
 }
 
-/** Opens the e2e page with these attributes on the element (null removes one). */
+/**
+ * Opens the e2e page with these attributes on the element (null removes one). They hold for this
+ * page's later loads (reload, return from the OP) and for the popups it opens, not for other tabs.
+ */
 export async function openSignin(page: Page, attrs: Record<string, string | null> = {}, path = PAGE): Promise<void> {
-  await page.context().addInitScript((a) => {
+  await page.addInitScript((a) => {
     if (location.port === '5174') sessionStorage.setItem('aq-e2e', JSON.stringify(a));
   }, attrs);
   await page.goto(path);

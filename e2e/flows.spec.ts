@@ -1,6 +1,6 @@
 // Every response type against the dev OP, in a popup and by redirect.
-import { expect, test } from '@playwright/test';
-import { nextEvent, openSignin, signInWithPopup, signInWithRedirect } from './fixtures';
+import { expect } from '@playwright/test';
+import { nextEvent, openSignin, signInWithPopup, signInWithRedirect, test } from './fixtures';
 
 const TYPES = ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'];
 

@@ -49,3 +49,6 @@ const stop = async () => {
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// Playwright holds our stdin: when it ends (even killed, which leaves no one to send SIGTERM),
+// stdin closes and the servers go too, instead of holding the ports for the next run.
+if (process.argv.includes('--stop-with-stdin')) process.stdin.on('end', stop).resume();

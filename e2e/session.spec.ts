@@ -1,7 +1,7 @@
 // Remote sign-out: OIDC Session Management against the dev OP, RP-initiated logout, tabs.
 import type { Page } from '@playwright/test';
-import { expect, test } from '@playwright/test';
-import { OP, count, events, loginAtOp, logoutAtOp, nextEvent, openSignin, signInWithPopup, storedUserKeys } from './fixtures';
+import { expect } from '@playwright/test';
+import { OP, count, events, loginAtOp, logoutAtOp, nextEvent, openSignin, signInWithPopup, storedUserKeys, test } from './fixtures';
 
 const INTERVAL = 1000;
 

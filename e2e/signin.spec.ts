@@ -1,7 +1,7 @@
 // The walking skeleton: code + PKCE against the dev OP, popup and redirect, in real Chromium.
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import {
-  buttonText, clickForPopup, count, nextEvent, openSignin, signInWithPopup, signInWithRedirect, storedUserKeys,
+  buttonText, clickForPopup, count, nextEvent, openSignin, signInWithPopup, signInWithRedirect, storedUserKeys, test,
 } from './fixtures';
 
 test('popup sign-in: aq-profile with sub, email and aq:location; the button says who', async ({ page }) => {
@@ -120,7 +120,6 @@ test('a replayed callback URL is refused with AQ_STATE_INVALID and no second aq-
   await page.goto(callback);
   const { detail } = await nextEvent(page, 'aq-error');
   expect(detail.error.code).toBe('AQ_STATE_INVALID');
-  expect(detail.error.message).toMatch(/already used/);
   expect(await count(page, 'aq-profile')).toBe(0);
   await expect(page.locator('aq-signin button')).toHaveText('Sign in');
 });
