@@ -2,6 +2,7 @@
 // import the library straight from /src. Both must be on `localhost` (dev-op.md trap 4).
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { demoBackend } from './backend/server.js';
 import { startOp } from './op/provider.js';
 
 const OP_PORT = 3000;
@@ -10,7 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 // Root is the repository so that `/src/define.ts` resolves; the demo pages are mapped to short
 // URLs, which are also their redirect URIs (the element defaults to the page URL).
-const PAGES = { '/': '/demo/index.html', '/redirect.html': '/demo/redirect.html' };
+const PAGES = { '/': '/demo/index.html', '/redirect.html': '/demo/redirect.html', '/backend.html': '/demo/backend.html' };
 const demoPages = {
   name: 'aq-demo-pages',
   configureServer(server) {
@@ -30,7 +31,8 @@ function fail(err, port, what) {
 
 let op;
 try {
-  op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`] });
+  // The demo backend (inside the Vite server) hears the OP's back-channel logouts.
+  op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`], backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout` });
 } catch (err) {
   fail(err, OP_PORT, 'the dev OP');
 }
@@ -43,7 +45,7 @@ try {
     appType: 'mpa',
     clearScreen: false,
     logLevel: 'warn',
-    plugins: [demoPages],
+    plugins: [demoPages, demoBackend({ issuer: op.issuer })],
     // jose is behind a dynamic import: pre-bundle it too, or its first use makes Vite reload the page.
     optimizeDeps: { entries: ['demo/*.html'], include: ['lit', 'oauth4webapi', 'jose'] },
     server: { host: 'localhost', port: RP_PORT, strictPort: true },
@@ -55,7 +57,7 @@ try {
 }
 
 console.log(`Dev OP:    ${op.issuer} (client_id "demo")`);
-console.log(`Demo page: http://localhost:${RP_PORT}/ (popup), http://localhost:${RP_PORT}/redirect.html (redirect)`);
+console.log(`Demo page: http://localhost:${RP_PORT}/ (popup), http://localhost:${RP_PORT}/redirect.html (redirect), http://localhost:${RP_PORT}/backend.html (backend hand-off, Authsignal-style)`);
 console.log('');
 console.log(`Open http://localhost:${RP_PORT}/ and click Sign in (any user name and password work)`);
 console.log('Ctrl-C stops both.');

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { demoBackend } from '../demo/backend/server.js';
 import { startOp } from '../demo/op/provider.js';
 
 export const OP_PORT = 3100;
@@ -27,14 +28,15 @@ const strictPage = {
   },
 };
 
-const op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`] });
+// The demo backend runs inside the Vite server (/api/*) and hears the OP's back-channel logouts.
+const op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`], backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout` });
 const vite = await createServer({
   configFile: false,
   root,
   appType: 'mpa',
   clearScreen: false,
   logLevel: 'warn',
-  plugins: [strictPage],
+  plugins: [strictPage, demoBackend({ issuer: op.issuer })],
   // Pre-bundled up front: a dependency found later (jose is behind a dynamic import) would make
   // Vite reload the page in the middle of a test.
   optimizeDeps: { entries: ['e2e/pages/*.html'], include: ['lit', 'oauth4webapi', 'jose'] },

@@ -9,17 +9,34 @@
 // - deny: on the login or the consent page click the "[ Cancel ]" link (`a[href$="/abort"]`): the
 //   RP gets error=access_denied, error_description "End-User aborted interaction", and its state.
 // - logout confirmation (end_session): click `button[name=logout][value=yes]`.
+// - Authsignal-style client `authsignal-demo` (confidential, client_secret_basic): the backend
+//   first POSTs /init-auth (Basic auth, JSON `{ userId, action, simulate? }`) and gets `{ token }`;
+//   the authorization request must carry it as `token`. No login or consent page for that client:
+//   the user is the token's userId. Its access token is a JWT with `action` and `action_state`.
+// - Confidential client `demo-backend` (client_secret_post): the ordinary login/consent pages; for
+//   pages that hand the code to a backend (`backend-url`).
 // - Signing keys are generated at each start (RS256 signs ID tokens; an ES256 key sits beside it
 //   in the JWKS), so tokens from an earlier run never verify against a new one.
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { generateKeyPairSync, randomBytes, createHash } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { SignJWT, jwtVerify } from 'jose';
 import Provider from 'oidc-provider';
+
+const { errors: opErrors, interactionPolicy } = Provider;
 
 const require = createRequire(import.meta.url);
 
 export const CLIENT_ID = 'demo';
+
+/** The confidential clients (development secrets, not secret): code flow with PKCE, through a backend. */
+export const BACKEND_CLIENT = { id: 'demo-backend', secret: 'demo-backend-secret', auth: 'client_secret_post' };
+export const AUTHSIGNAL_CLIENT = { id: 'authsignal-demo', secret: 'authsignal-demo-secret', auth: 'client_secret_basic' };
+/** Outcomes an init-auth request may ask the simulated challenge to have (`simulate`). */
+export const ACTION_STATES = ['CHALLENGE_SUCCEEDED', 'CHALLENGE_FAILED', 'ALLOW', 'BLOCK'];
+/** Lifetime of an init-auth token, seconds: it only has to survive the trip to /auth. */
+const INIT_TOKEN_TTL = 120;
 
 export const RESPONSE_TYPES = [
   'code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token', 'none',
@@ -136,16 +153,200 @@ function offlinePages(checkSessionPath) {
   };
 }
 
+
+/** Client authentication of /init-auth: HTTP Basic with form-urlencoded id and secret (RFC 6749 §2.3.1). */
+function basicClient(header) {
+  const m = /^Basic ([A-Za-z0-9+/=]+)$/i.exec(header ?? '');
+  if (!m) return null;
+  const decoded = Buffer.from(m[1], 'base64').toString();
+  const i = decoded.indexOf(':');
+  if (i < 0) return null;
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) };
+  } catch {
+    return null;
+  }
+}
+
+const sameSecret = (a, b) => {
+  const x = Buffer.from(String(a));
+  const y = Buffer.from(String(b));
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+async function readJson(req, limit = 16 * 1024) {
+  let size = 0;
+  const chunks = [];
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > limit) throw new Error('body too large');
+    chunks.push(chunk);
+  }
+  const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('body must be a JSON object');
+  return body;
+}
+
+/** The default interaction policy with one more login check in front. */
+function policyWith(check) {
+  const policy = interactionPolicy.base();
+  policy.get('login').checks.add(check, 0);
+  return policy;
+}
+
+/**
+ * The Authsignal-style mode. Authsignal's OIDC flow: the app's backend asks for a short-lived
+ * token bound to a user and an action (init-auth), the browser goes to /authorize with it, the
+ * user passes a challenge, and the access token's `action_state` tells the backend the outcome.
+ * Here the challenge is simulated: its outcome is chosen at init-auth (`simulate`).
+ */
+function authsignalMode(issuer) {
+  // A per-start HMAC key: init-auth tokens only ever come back to this process.
+  const key = randomBytes(32);
+  const audience = `${issuer}/auth`;
+  // Outcome per pending authorization, keyed by its PKCE code_challenge (required for this client,
+  // fresh per request, and stored on the authorization code, so the token endpoint finds it).
+  const pending = new Map();
+  const remember = (challenge, value) => {
+    const now = Date.now();
+    for (const [k, v] of pending) if (v.until < now) pending.delete(k);
+    pending.set(challenge, { ...value, until: now + 10 * 60 * 1000 });
+  };
+
+  async function issue({ userId, action, simulate }) {
+    return new SignJWT({ client_id: AUTHSIGNAL_CLIENT.id, action, action_state: simulate })
+      .setProtectedHeader({ alg: 'HS256', typ: 'authsignal-init+jwt' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setSubject(userId)
+      .setJti(randomBytes(12).toString('base64url'))
+      .setIssuedAt()
+      .setExpirationTime(`${INIT_TOKEN_TTL}s`)
+      .sign(key);
+  }
+
+  /** The token's claims, or throws InvalidRequest (the RP gets error=invalid_request). */
+  async function verify(token) {
+    if (typeof token !== 'string' || !token) {
+      throw new opErrors.InvalidRequest('the "token" parameter is required for this client: get one from POST /init-auth');
+    }
+    try {
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ['HS256'], issuer, audience, typ: 'authsignal-init+jwt', requiredClaims: ['sub', 'exp'],
+      });
+      if (payload.client_id !== AUTHSIGNAL_CLIENT.id) throw new Error('token was issued to another client');
+      return payload;
+    } catch (err) {
+      throw new opErrors.InvalidRequest(`the "token" parameter is invalid or expired (${err.code ?? err.message})`);
+    }
+  }
+
+  /** POST /init-auth: Basic auth with the authsignal-demo client, JSON `{ userId, action, simulate? }` -> `{ token }`. */
+  async function initAuth(ctx) {
+    ctx.set('cache-control', 'no-store');
+    const fail = (status, error, description) => {
+      ctx.status = status;
+      ctx.body = { error, error_description: description };
+    };
+    if (ctx.method !== 'POST') {
+      ctx.set('allow', 'POST');
+      return fail(405, 'invalid_request', 'use POST');
+    }
+    const client = basicClient(ctx.get('authorization'));
+    if (!client || client.id !== AUTHSIGNAL_CLIENT.id || !sameSecret(client.secret, AUTHSIGNAL_CLIENT.secret)) {
+      ctx.set('www-authenticate', 'Basic realm="init-auth"');
+      return fail(401, 'invalid_client', `client authentication failed: HTTP Basic with the ${AUTHSIGNAL_CLIENT.id} client is required`);
+    }
+    if (!ctx.is('application/json')) return fail(400, 'invalid_request', 'content-type must be application/json');
+    let body;
+    try {
+      body = await readJson(ctx.req);
+    } catch (err) {
+      return fail(400, 'invalid_request', err.message);
+    }
+    const { userId, action = 'signIn', simulate = 'CHALLENGE_SUCCEEDED' } = body;
+    if (typeof userId !== 'string' || !userId.trim() || userId.length > 200) return fail(400, 'invalid_request', '"userId" must be a non-empty string');
+    if (typeof action !== 'string' || !/^[\w.:-]{1,64}$/.test(action)) return fail(400, 'invalid_request', '"action" must be 1-64 characters of [A-Za-z0-9_.:-]');
+    if (!ACTION_STATES.includes(simulate)) return fail(400, 'invalid_request', `"simulate" must be one of ${ACTION_STATES.join(', ')}`);
+    ctx.body = { token: await issue({ userId, action, simulate }), expires_in: INIT_TOKEN_TTL };
+  }
+
+  /**
+   * A login check for this client only: the authorization request needs a valid token (checked
+   * on the first pass and on resume), and then always one interaction, which the middleware below
+   * finishes at once as the token's user. Throwing here reaches the RP as error=invalid_request.
+   */
+  const check = new interactionPolicy.Check('authsignal_token', 'the Authsignal-style token must be verified', 'login_required', async (ctx) => {
+    const { oidc } = ctx;
+    if (oidc.client?.clientId !== AUTHSIGNAL_CLIENT.id) return false;
+    const claims = await verify(oidc.params.token);
+    remember(oidc.params.code_challenge, { action: claims.action, action_state: claims.action_state, userId: claims.sub });
+    return oidc.result?.login?.account !== claims.sub;
+  });
+
+  /** GET /interaction/:uid for this client: no login page, no consent page; the user is the token's. */
+  async function interaction(ctx, provider) {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.params.client_id !== AUTHSIGNAL_CLIENT.id) return false;
+    let result;
+    try {
+      const claims = await verify(details.params.token);
+      result = { login: { account: claims.sub, ts: Math.floor(Date.now() / 1000) }, consent: {} };
+    } catch (err) {
+      result = { error: 'invalid_request', error_description: err.error_description ?? err.message };
+    }
+    ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
+    return true;
+  }
+
+  /** The claims the access token of an authorization code carries (by its code_challenge). */
+  function accessTokenClaims(ctx, token) {
+    if (token.clientId !== AUTHSIGNAL_CLIENT.id) return undefined;
+    const code = ctx?.oidc?.entities?.AuthorizationCode;
+    const found = code && pending.get(code.codeChallenge);
+    if (!found) return undefined;
+    return { action: found.action, action_state: found.action_state };
+  }
+
+  return { initAuth, check, interaction, accessTokenClaims };
+}
+
 /**
  * Starts the dev OP. Issuer `http://localhost:${port}` (trap 4: the RP must be on `localhost` too),
  * listening on 127.0.0.1 only.
- * @param {{ port?: number, rpOrigins?: string[], log?: boolean }} [options]
+ *
+ * `backendOrigins`: origins whose URLs are also redirect URIs of the confidential clients
+ * (`demo-backend`, `authsignal-demo`), e.g. a backend that receives form_post; rpOrigins always are.
+ * `backchannelLogoutUri`: registered for both confidential clients, with `client_id=<id>` added
+ * to its query so that one endpoint can tell them apart; none by default.
+ * @param {{ port?: number, rpOrigins?: string[], backendOrigins?: string[], backchannelLogoutUri?: string, log?: boolean }} [options]
  * @returns {Promise<{ issuer: string, provider: import('oidc-provider').Provider, close: () => Promise<void> }>}
  */
-export async function startOp({ port = 3000, rpOrigins = ['http://localhost:5173'], log = false } = {}) {
+export async function startOp({
+  port = 3000, rpOrigins = ['http://localhost:5173'], backendOrigins = [], backchannelLogoutUri, log = false,
+} = {}) {
   const issuer = `http://localhost:${port}`;
   const origins = new Set(rpOrigins.map((o) => new URL(o).origin));
+  const confidentialOrigins = new Set([...origins, ...backendOrigins.map((o) => new URL(o).origin)]);
   const originOf = (uri) => { try { return new URL(uri).origin; } catch { return null; } };
+  const authsignal = authsignalMode(issuer);
+  const backchannelFor = (clientId) => {
+    if (!backchannelLogoutUri) return {};
+    const uri = new URL(backchannelLogoutUri);
+    uri.searchParams.set('client_id', clientId);
+    // sid in the logout token lets the backend end exactly the session of that sign-in.
+    return { backchannel_logout_uri: uri.href, backchannel_logout_session_required: true };
+  };
+  const confidentialClient = ({ id, secret, auth }) => ({
+    client_id: id,
+    client_secret: secret,
+    token_endpoint_auth_method: auth,
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    redirect_uris: [...confidentialOrigins].map((o) => `${o}/`),
+    post_logout_redirect_uris: [...confidentialOrigins].map((o) => `${o}/`),
+    ...backchannelFor(id),
+  });
 
   const configuration = {
     clients: [{
@@ -157,7 +358,7 @@ export async function startOp({ port = 3000, rpOrigins = ['http://localhost:5173
       // origins from these); which redirect URIs are accepted is the override below.
       redirect_uris: [...origins].map((o) => `${o}/`),
       post_logout_redirect_uris: [...origins].map((o) => `${o}/`),
-    }],
+    }, confidentialClient(BACKEND_CLIENT), confidentialClient(AUTHSIGNAL_CLIENT)],
     responseTypes: RESPONSE_TYPES, // the default list leaves out front-channel access tokens
     pkce: { methods: ['S256'], required: () => true }, // only asked when response_type has `code`
     scopes: Object.keys(SCOPE_CLAIMS),
@@ -195,6 +396,12 @@ export async function startOp({ port = 3000, rpOrigins = ['http://localhost:5173
       short: { sameSite: 'lax' },
     },
     jwks: generateJwks(),
+    // Authsignal-style mode: its pre-authorization `token` parameter, a login check that demands
+    // it, and a JWT access token (signed with the OP's key) that carries the action's outcome.
+    extraParams: ['token'],
+    interactions: { policy: policyWith(authsignal.check) },
+    formats: { AccessToken: (ctx, token) => (token.clientId === AUTHSIGNAL_CLIENT.id ? 'jwt' : 'opaque') },
+    extraAccessTokenClaims: (ctx, token) => authsignal.accessTokenClaims(ctx, token),
     ttl: { IdToken: 60 * 60, AccessToken: 60 * 60, AuthorizationCode: 10 * 60 },
     async renderError(ctx, out) {
       ctx.type = 'html';
@@ -225,16 +432,27 @@ export async function startOp({ port = 3000, rpOrigins = ['http://localhost:5173
   // exact-match rule of OIDC Core 3.1.2.1 is relaxed to an origin match. 6.31.1 calls exactly
   // these two methods (check_redirect_uri.js + authorization_error_handler.js, end_session.js).
   // A fragment stays forbidden (RFC 6749 3.1.2).
-  const allowed = (uri) => origins.has(originOf(uri)) && !new URL(uri).hash;
+  const allowedOn = (set) => (uri) => set.has(originOf(uri)) && !new URL(uri).hash;
+  const allowedFor = {
+    [CLIENT_ID]: allowedOn(origins),
+    [BACKEND_CLIENT.id]: allowedOn(confidentialOrigins),
+    [AUTHSIGNAL_CLIENT.id]: allowedOn(confidentialOrigins),
+  };
   const { redirectUriAllowed, postLogoutRedirectUriAllowed } = provider.Client.prototype;
   provider.Client.prototype.redirectUriAllowed = function (uri) {
-    return this.clientId === CLIENT_ID ? allowed(uri) : redirectUriAllowed.call(this, uri);
+    return Object.hasOwn(allowedFor, this.clientId) ? allowedFor[this.clientId](uri) : redirectUriAllowed.call(this, uri);
   };
   provider.Client.prototype.postLogoutRedirectUriAllowed = function (uri) {
-    return this.clientId === CLIENT_ID ? allowed(uri) : postLogoutRedirectUriAllowed.call(this, uri);
+    return Object.hasOwn(allowedFor, this.clientId) ? allowedFor[this.clientId](uri) : postLogoutRedirectUriAllowed.call(this, uri);
   };
 
   provider.use(offlinePages(provider.pathFor('check_session')));
+  provider.use(async (ctx, next) => {
+    if (ctx.path === '/init-auth') return authsignal.initAuth(ctx);
+    // The interaction of an authsignal-demo request is finished before the dev login page shows.
+    if (ctx.method === 'GET' && /^\/interaction\/[^/]+$/.test(ctx.path) && await authsignal.interaction(ctx, provider).catch(() => false)) return;
+    await next();
+  });
 
   // A 500 is a bug in this dev OP, never noise: always reported, even with log off.
   provider.on('server_error', (ctx, err) => console.error('[op] server_error', err));
@@ -243,7 +461,7 @@ export async function startOp({ port = 3000, rpOrigins = ['http://localhost:5173
       await next();
       console.log(`[op] ${ctx.method} ${ctx.path} -> ${ctx.status}`);
     });
-    for (const event of ['authorization.error', 'grant.error', 'userinfo.error', 'end_session.error', 'check_session_origin.error']) {
+    for (const event of ['authorization.error', 'grant.error', 'userinfo.error', 'end_session.error', 'check_session_origin.error', 'backchannel.error']) {
       provider.on(event, (ctx, err) => console.log(`[op] ${event}: ${err.message}${err.error_description ? ` (${err.error_description})` : ''}`));
     }
   }

@@ -1,0 +1,139 @@
+import type { JWTPayload } from 'jose';
+import { jwtVerify } from 'jose';
+import { CLOCK_TOLERANCE, checkAlgorithms } from './algorithms.js';
+import { AqServerError, describe } from './errors.js';
+import { empty, errorResponse, readForm, requirePost } from './http.js';
+import { loadIssuer, parseIssuer } from './issuer.js';
+
+/** The OpenID Back-Channel Logout 1.0 §2.4 event member a logout token must carry. */
+export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+
+/** Whom to sign out: the OP's End-User (`sub`), or one OP session (`sid`), or both. */
+export interface LogoutEvent {
+  sub?: string;
+  sid?: string;
+  /** Every claim of the validated logout token. */
+  claims: JWTPayload;
+}
+
+export interface BackchannelLogoutOptions {
+  /** The OP's issuer URL; its JWKS (from discovery) checks the logout token's signature. */
+  issuer: string;
+  /** This RP's client_id: the logout token's `aud` must contain it. */
+  clientId: string;
+  /**
+   * Ends the app's sessions for `sub` and/or `sid`. Resolve once done: the OP learns of the
+   * success from the 200. A throw answers 400, as the spec asks for a logout that failed.
+   */
+  onLogout: (event: LogoutEvent, request: Request) => Promise<void> | void;
+  /** Accepted signature algorithms; asymmetric only. Default: RS*, PS*, ES*, EdDSA. */
+  algorithms?: readonly string[];
+  /** A logout token whose `iat` is older than this many seconds is refused. Default 300. */
+  maxTokenAge?: number;
+}
+
+/** Remembers seen `jti`s until their token could no longer be accepted anyway (§2.6 step 10). */
+class ReplayCache {
+  #seen = new Map<string, number>();
+  constructor(private readonly limit = 10_000) {}
+
+  /** False when the jti was seen before; else remembers it until `until` (ms). */
+  add(jti: string, until: number): boolean {
+    const now = Date.now();
+    if (this.#seen.size >= this.limit) {
+      for (const [k, t] of this.#seen) if (t <= now) this.#seen.delete(k);
+      // Still full of live entries: drop the oldest rather than grow without bound.
+      while (this.#seen.size >= this.limit) this.#seen.delete(this.#seen.keys().next().value!);
+    }
+    const t = this.#seen.get(jti);
+    if (t !== undefined && t > now) return false;
+    this.#seen.set(jti, until);
+    return true;
+  }
+}
+
+function invalid(message: string, cause?: unknown): AqServerError {
+  return new AqServerError('invalid_request', message, { cause });
+}
+
+/**
+ * A `Request -> Response` handler for an OpenID Back-Channel Logout 1.0 `backchannel_logout_uri`:
+ * POST `application/x-www-form-urlencoded` with `logout_token`. The logout token is validated
+ * per §2.6 (signature against the OP's JWKS with an asymmetric alg, iss, aud, iat, exp when
+ * present, the back-channel `events` member as an object, no `nonce`, `sub` or `sid`, a `jti`
+ * not seen before); then `onLogout({ sub, sid })` runs and the answer is 200. Otherwise 400
+ * `{ error: "invalid_request", error_description }`. Every answer is `Cache-Control: no-store`.
+ */
+export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions): (request: Request) => Promise<Response> {
+  const issuer = parseIssuer(options.issuer);
+  if (typeof options.clientId !== 'string' || !options.clientId) throw new TypeError('"clientId" is required');
+  if (typeof options.onLogout !== 'function') throw new TypeError('"onLogout" must be a function');
+  const algorithms = checkAlgorithms(options.algorithms);
+  const maxTokenAge = options.maxTokenAge ?? 300;
+  const replay = new ReplayCache();
+
+  async function validate(logoutToken: string): Promise<JWTPayload> {
+    const ctx = await loadIssuer(issuer);
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(logoutToken, ctx.keys, {
+        algorithms,
+        // The discovered issuer: the configured one, as discovery refused any other.
+        issuer: ctx.as.issuer,
+        audience: options.clientId,
+        requiredClaims: ['iat'],
+        maxTokenAge,
+        clockTolerance: CLOCK_TOLERANCE,
+      }));
+    } catch (err) {
+      throw invalid(`logout token rejected: ${describe(err)}`, err);
+    }
+    const events = payload.events;
+    // §2.4: the event's value is a JSON object; anything else (or another event) is not a logout token.
+    const event = typeof events === 'object' && events !== null && !Array.isArray(events)
+      ? (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT]
+      : undefined;
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      throw invalid(`logout token "events" must contain "${BACKCHANNEL_LOGOUT_EVENT}" with an object value`);
+    }
+    // §2.4: nonce is forbidden, so that an ID token can never pass as a logout token.
+    if ('nonce' in payload) throw invalid('logout token must not contain "nonce"');
+    const { sub, sid } = payload as { sub?: unknown; sid?: unknown };
+    if (sub !== undefined && (typeof sub !== 'string' || !sub)) throw invalid('logout token "sub" must be a non-empty string');
+    if (sid !== undefined && (typeof sid !== 'string' || !sid)) throw invalid('logout token "sid" must be a non-empty string');
+    if (sub === undefined && sid === undefined) throw invalid('logout token must contain "sub" or "sid"');
+    if (typeof payload.jti !== 'string' || !payload.jti) throw invalid('logout token must contain "jti"');
+    // Replays are refused while the token could still pass the iat/exp checks above.
+    const until = Math.min(payload.exp ?? Infinity, payload.iat! + maxTokenAge) * 1000 + CLOCK_TOLERANCE * 1000;
+    if (!replay.add(`${payload.iss} ${payload.jti}`, until)) throw invalid('logout token was already used ("jti" replayed)');
+    return payload;
+  }
+
+  async function logout(request: Request): Promise<Response> {
+    requirePost(request);
+    const form = await readForm(request);
+    const tokens = form.getAll('logout_token');
+    if (tokens.length !== 1 || !tokens[0]) throw invalid('exactly one "logout_token" is required');
+    const claims = await validate(tokens[0]);
+    const event: LogoutEvent = { claims };
+    if (typeof claims.sub === 'string') event.sub = claims.sub;
+    if (typeof claims.sid === 'string') event.sid = claims.sid;
+    try {
+      await options.onLogout(event, request);
+    } catch (err) {
+      // §2.8: a logout that failed is answered 400 too.
+      throw invalid('the logout could not be completed', err);
+    }
+    return empty(200);
+  }
+
+  return async (request) => {
+    try {
+      return await logout(request);
+    } catch (err) {
+      // Discovery failures are ours, not the caller's: 502 lets the OP retry later.
+      const e = err instanceof AqServerError ? err : invalid(describe(err), err);
+      return errorResponse(e);
+    }
+  };
+}

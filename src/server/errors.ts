@@ -1,0 +1,52 @@
+/**
+ * The stable `error` strings of the server helpers' JSON answers, and the `code` of the
+ * `AqServerError`s their functions throw. Match on these, never on `error_description`.
+ */
+export type AqServerErrorCode =
+  /** The request is malformed: method, content type, body fields, a redirect_uri not allowed, an `iss` mismatch. HTTP 400 (405 for a wrong method). */
+  | 'invalid_request'
+  /** The OP's discovery document or JWKS could not be fetched or is unusable. HTTP 502. */
+  | 'discovery_failed'
+  /** The token endpoint refused the code (its own `error` is in the description) or could not be reached. HTTP 502. */
+  | 'token_request_failed'
+  /** The ID token failed a check (signature, iss, aud, azp, exp, iat, nonce, c_hash, sub). HTTP 502. */
+  | 'id_token_invalid'
+  /** Userinfo failed, or its `sub` differs from the ID token's. HTTP 502. */
+  | 'userinfo_failed'
+  /** A token handed to `verifyAccessToken` failed a check (signature, alg, iss, aud, exp). */
+  | 'invalid_token'
+  /** The application's hook threw. HTTP 500. */
+  | 'server_error';
+
+export interface AqServerErrorOptions {
+  cause?: unknown;
+  /** The HTTP status the handlers answer with. */
+  status?: number;
+}
+
+const STATUS: Record<AqServerErrorCode, number> = {
+  invalid_request: 400,
+  discovery_failed: 502,
+  token_request_failed: 502,
+  id_token_invalid: 502,
+  userinfo_failed: 502,
+  invalid_token: 401,
+  server_error: 500,
+};
+
+/** Every failure of `aq-signin/server`: a stable `code`, the HTTP `status`, the original error in `cause`. */
+export class AqServerError extends Error {
+  readonly code: AqServerErrorCode;
+  readonly status: number;
+
+  constructor(code: AqServerErrorCode, message: string, options: AqServerErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'AqServerError';
+    this.code = code;
+    this.status = options.status ?? STATUS[code];
+  }
+}
+
+export function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

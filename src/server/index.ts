@@ -1,0 +1,13 @@
+// aq-signin/server: backend helpers for the `backend-url` hand-off, on the Fetch API
+// (Request -> Response), for Node 20 and any runtime with fetch and WebCrypto. The node:http
+// adapter lives apart in ./node.ts so that this entry stays free of Node-only imports.
+export { createCodeHandler, parseCodeHandoff } from './code-handler.js';
+export type { CodeHandlerOptions, CodeHandoff, Profile, SignInResult } from './code-handler.js';
+export { BACKCHANNEL_LOGOUT_EVENT, createBackchannelLogoutHandler } from './backchannel-logout.js';
+export type { BackchannelLogoutOptions, LogoutEvent } from './backchannel-logout.js';
+export { actionStateDecision, verifyAccessToken, verifyActionState } from './action-state.js';
+export type { ActionDecision, ActionState, VerifyAccessTokenOptions } from './action-state.js';
+export { ASYMMETRIC_ALGORITHMS } from './algorithms.js';
+export { AqServerError } from './errors.js';
+export type { AqServerErrorCode } from './errors.js';
+export { clearIssuerCache } from './issuer.js';
