@@ -6,6 +6,8 @@ export const styles = css`
   :host {
     display: inline-block;
     vertical-align: middle;
+    /* Sizes in rem, not inherited: "medium" must not depend on the page's font size. */
+    font-size: 1rem;
     --_bg: var(--aq-signin-background, #895fc0);
     --_fg: var(--aq-signin-color, #fff);
     --_border: var(--aq-signin-border, 1px solid transparent);
