@@ -1,23 +1,12 @@
 // The backend demo page's only script (no inline script or style: works under a strict CSP).
 // Everything shown comes from outside, so it is written with textContent, never as HTML.
 import '/src/define.ts';
+import { logEvent as logTo } from '/demo/event-log.js';
 
 const $ = (id) => document.getElementById(id);
 const authsignal = $('authsignal');
 const options = $('authsignal-options');
-
-function logEvent(type, text) {
-  const now = new Date();
-  const time = document.createElement('time');
-  time.dateTime = now.toISOString();
-  time.textContent = now.toLocaleTimeString();
-  const name = document.createElement('code');
-  name.textContent = type;
-  const li = document.createElement('li');
-  li.className = type;
-  li.append(time, ' ', name, ' ', text);
-  $('log').append(li);
-}
+const logEvent = (type, text) => logTo($('log'), type, text);
 
 // The user and the simulated outcome travel to the backend in init-url's query; the backend
 // passes them to the OP's /init-auth.

@@ -1,22 +1,11 @@
 // The demo page's only script (no inline script or style: works under a strict CSP). Claims and
 // messages come from outside, so they are written with textContent, never as HTML.
 import '/src/define.ts';
+import { logEvent as logTo } from '/demo/event-log.js';
 
 const profile = document.getElementById('profile');
 const log = document.getElementById('log');
-
-function logEvent(type, text) {
-  const now = new Date();
-  const time = document.createElement('time');
-  time.dateTime = now.toISOString();
-  time.textContent = now.toLocaleTimeString();
-  const name = document.createElement('code');
-  name.textContent = type;
-  const li = document.createElement('li');
-  li.className = type;
-  li.append(time, ' ', name, ' ', text);
-  log.append(li);
-}
+const logEvent = (type, text) => logTo(log, type, text);
 
 // The events bubble and are composed, so one listener on the document hears every element.
 document.addEventListener('aq-profile', (e) => {
