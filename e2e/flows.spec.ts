@@ -32,3 +32,19 @@ test('response-mode=query with a token-bearing response type is refused by confi
   expect(detail.error.code).toBe('AQ_CONFIG_INVALID');
   expect(detail.error.message).toContain('response-mode');
 });
+
+for (const display of ['popup', 'redirect'] as const) {
+  test(`response-mode=form_post by ${display}: the OP posts to the backend, which hands the response to the page`, async ({ page }) => {
+    await openSignin(page, {
+      'response-mode': 'form_post',
+      'redirect-uri': '/api/auth/form-post?return=/e2e/pages/signin.html',
+      display,
+    });
+    const posts: string[] = [];
+    page.context().on('request', (r) => r.method() === 'POST' && r.url().includes('/api/auth/form-post') && posts.push(r.url()));
+    const { detail } = display === 'popup' ? await signInWithPopup(page, 'heidi') : await signInWithRedirect(page, 'heidi');
+    expect(detail.profile.sub).toBe('heidi');
+    expect(posts).toHaveLength(1);
+    expect(page.url()).toBe('http://localhost:5174/e2e/pages/signin.html');
+  });
+}

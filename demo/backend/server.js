@@ -160,6 +160,8 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
       case '/api/auth/init': return init(request, url);
       case '/api/auth/code': return authsignalCode(request);
       case '/api/plain/code': return plainCode(request);
+      // response-mode="form_post": the OP posts here; ?return= names the page (same origin only).
+      case '/api/auth/form-post': return server.createFormPostHandler({ returnTo: url.searchParams.get('return') || '/' })(request);
       case '/api/backchannel-logout': {
         const handler = backchannel[url.searchParams.get('client_id') ?? BACKEND_CLIENT.id];
         return handler ? handler(request) : jsonResponse(400, { error: 'invalid_request', error_description: 'unknown client_id' });

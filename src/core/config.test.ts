@@ -93,3 +93,10 @@ describe('resolveConfig', () => {
     expect(c.backendUrl).toBe(`${location.origin}/api/code`);
   });
 });
+
+describe('form_post', () => {
+  it('needs a redirect-uri that takes the POST', () => {
+    expect(configError({ responseMode: 'form_post' }).message).toContain('"redirect-uri" is required');
+    expect(resolveConfig({ ...base, responseMode: 'form_post', redirectUri: '/auth/form-post' }).responseMode).toBe('form_post');
+  });
+});

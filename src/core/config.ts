@@ -2,7 +2,7 @@ import { AqError } from '../errors.js';
 
 export const RESPONSE_TYPES = ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'] as const;
 export type ResponseType = (typeof RESPONSE_TYPES)[number];
-export type ResponseMode = 'query' | 'fragment';
+export type ResponseMode = 'query' | 'fragment' | 'form_post';
 export type Display = 'popup' | 'redirect';
 export type StorageKind = 'session' | 'local' | 'memory';
 
@@ -161,7 +161,12 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
   const rawType = options.responseType?.split(/\s+/).filter(Boolean).sort((a, b) => RESPONSE_ORDER.indexOf(a) - RESPONSE_ORDER.indexOf(b)).join(' ');
   const responseType = oneOf('responseType', rawType, RESPONSE_TYPES, 'code');
   const frontChannelTokens = responseType !== 'code';
-  const responseMode = oneOf('responseMode', options.responseMode, ['query', 'fragment'] as const, frontChannelTokens ? 'fragment' : 'query');
+  const responseMode = oneOf('responseMode', options.responseMode, ['query', 'fragment', 'form_post'] as const, frontChannelTokens ? 'fragment' : 'query');
+  // form_post needs an endpoint that takes the POST (aq-signin/server's createFormPostHandler):
+  // a page URL, the default, cannot.
+  if (responseMode === 'form_post' && !options.redirectUri) {
+    throw invalid('redirectUri', 'is required with response-mode "form_post": the endpoint that takes the OP\'s POST');
+  }
   // Multiple Response Types §5: tokens must not travel in the query (server logs, Referer).
   if (frontChannelTokens && responseMode === 'query') {
     throw invalid('responseMode', `must be "fragment" when "response-type" is "${responseType}": tokens must not travel in the query`);

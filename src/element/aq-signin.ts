@@ -121,7 +121,7 @@ export class AqSignin extends LitElement {
   declare scope?: string;
   /** `code` (default), `id_token`, `id_token token`, `code id_token`, `code token` or `code id_token token`. */
   declare responseType?: string;
-  /** `query` (default for `code`) or `fragment` (default otherwise; tokens never go in the query). */
+  /** `query` (default for `code`), `fragment` (default otherwise; tokens never go in the query), or `form_post` (with a `redirect-uri` on your backend). */
   declare responseMode?: string;
   /** `popup` (default) or `redirect`. */
   declare display?: string;

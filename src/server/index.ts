@@ -11,3 +11,5 @@ export { ASYMMETRIC_ALGORITHMS } from './algorithms.js';
 export { AqServerError } from './errors.js';
 export type { AqServerErrorCode } from './errors.js';
 export { clearIssuerCache } from './issuer.js';
+export { createFormPostHandler } from './form-post.js';
+export type { FormPostOptions } from './form-post.js';
