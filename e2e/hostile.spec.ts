@@ -3,7 +3,7 @@
 // aq-error with its code and the claim or problem named, no aq-profile, and nothing stored.
 import type { Page } from '@playwright/test';
 import { expect, test } from '@playwright/test';
-import { subjectOf } from './hostile/cases.js';
+import { CASES as PLANS, subjectOf } from './hostile/cases.js';
 import type { HostileOp } from './hostile/server.js';
 import { startHostileOp } from './hostile/server.js';
 
@@ -55,6 +55,18 @@ const CASES: { name: string; expected: Expected }[] = [
   refused('discovery-issuer-mismatch', 'AQ_DISCOVERY_FAILED', /"issuer"/),
   refused('token-error', 'AQ_TOKEN_REQUEST_FAILED', /invalid_grant/),
   refused('authorize-error', 'AQ_AUTHORIZATION_ERROR', /access_denied/),
+  accepted('ok-implicit'),
+  accepted('ok-hybrid'),
+  accepted('ok-hybrid-token'),
+  idToken('at-hash-wrong', /"at_hash"/),
+  idToken('at-hash-missing', /"at_hash"/),
+  idToken('c-hash-wrong', /"c_hash"/),
+  idToken('c-hash-missing', /"c_hash"/),
+  idToken('nonce-missing-implicit', /"nonce"/),
+  idToken('nonce-missing-hybrid', /"nonce"/),
+  idToken('bad-signature-implicit', /signature/),
+  idToken('alg-none-implicit', /alg/),
+  idToken('aud-wrong-implicit', /"aud"/),
 ];
 
 /**
@@ -71,13 +83,15 @@ async function clickForOutcome(page: Page): Promise<AqEvent> {
   return (await found.jsonValue()) as AqEvent;
 }
 
+const responseTypeOf = (name: string): string => PLANS[name]?.responseType ?? 'code';
+
 const events = (page: Page): Promise<AqEvent[]> => page.evaluate(() => (window as any).__aqEvents);
 
 const storedUsers = (page: Page) =>
   page.evaluate(() => [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((k) => k.startsWith('aq-signin:user:')));
 
-async function open(page: Page, display = 'redirect'): Promise<void> {
-  await page.goto(`${PAGE}?display=${display}`);
+async function open(page: Page, display = 'redirect', responseType = 'code'): Promise<void> {
+  await page.goto(`${PAGE}?display=${display}&response_type=${encodeURIComponent(responseType)}`);
   await expect(page.locator('aq-signin button')).toBeVisible();
 }
 
@@ -92,7 +106,7 @@ async function expectSignedIn(page: Page, outcome: AqEvent, name: string): Promi
 for (const { name, expected } of CASES) {
   test(`${name}: ${'accept' in expected ? 'signed in' : `${expected.code} naming ${expected.message}`}`, async ({ page }) => {
     hostile.setCase(name);
-    await open(page);
+    await open(page, 'redirect', responseTypeOf(name));
     const outcome = await clickForOutcome(page);
     if ('accept' in expected) return expectSignedIn(page, outcome, name);
     expect(outcome.type, `a bad answer was accepted: ${JSON.stringify(outcome.detail)}`).toBe('aq-error');

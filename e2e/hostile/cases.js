@@ -15,6 +15,7 @@
  * @property {{ error: string, error_description: string }} [tokenError] /token answers 400 with this
  * @property {string} [userinfoSub] userinfo's "sub" instead of the ID token's
  * @property {Partial<Plan>} [rotated] the plan after rotateKeys() (key-rotation)
+ * @property {string} [responseType] what the page asks for (default code): implicit and hybrid cases
  */
 
 /** Keys the server makes: published ones, and attacker keys that sign under a published kid. */
@@ -59,6 +60,19 @@ export const CASES = {
   'key-rotation': { jwks: ['rsa-a'], rotated: { jwks: ['rsa-b'], kid: 'rsa-b', signer: 'rsa-b' } },
   'token-error': { tokenError: { error: 'invalid_grant', error_description: 'the hostile OP refuses this code' } },
   'authorize-error': { authorizeError: { error: 'access_denied', error_description: 'the hostile OP says no' } },
+  // Implicit and hybrid profiles: the ID token of the front channel, and its hashes.
+  'ok-implicit': { responseType: 'id_token token' },
+  'ok-hybrid': { responseType: 'code id_token' },
+  'ok-hybrid-token': { responseType: 'code id_token token' },
+  'at-hash-wrong': { responseType: 'id_token token', claims: (c) => ({ ...c, at_hash: c.at_hash && 'AAAAAAAAAAAAAAAAAAAAAA' }) },
+  'at-hash-missing': { responseType: 'id_token token', claims: (c) => ({ ...c, at_hash: undefined }) },
+  'c-hash-wrong': { responseType: 'code id_token', claims: (c) => ({ ...c, c_hash: c.c_hash && 'AAAAAAAAAAAAAAAAAAAAAA' }) },
+  'c-hash-missing': { responseType: 'code id_token', claims: (c) => ({ ...c, c_hash: undefined }) },
+  'nonce-missing-implicit': { responseType: 'id_token token', claims: (c) => ({ ...c, nonce: undefined }) },
+  'nonce-missing-hybrid': { responseType: 'code id_token', claims: (c) => ({ ...c, nonce: undefined }) },
+  'bad-signature-implicit': { responseType: 'id_token token', signer: 'rsa-attacker' },
+  'alg-none-implicit': { responseType: 'id_token', alg: 'none', kid: undefined },
+  'aud-wrong-implicit': { responseType: 'id_token', claims: (c) => ({ ...c, aud: 'another-client' }) },
 };
 
 /** The subject the OP signs in for a case: a test can tell which case's token it got. */

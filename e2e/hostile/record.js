@@ -1,8 +1,10 @@
-// The hostile-OP page's recorder: `?display=popup` switches the element to a popup before it
+// The hostile-OP page's recorder: `?display=popup` and `?response_type=` set the element up before it
 // upgrades (the redirect URI stays the bare page URL), and every aq-* event lands in
 // window.__aqEvents as { type, detail } with errors as { code, message }.
-const display = new URLSearchParams(location.search).get('display');
-if (display) document.querySelector('aq-signin')?.setAttribute('display', display);
+const query = new URLSearchParams(location.search);
+for (const [param, attribute] of [['display', 'display'], ['response_type', 'response-type']]) {
+  if (query.get(param)) document.querySelector('aq-signin')?.setAttribute(attribute, query.get(param));
+}
 
 window.__aqEvents = [];
 const plain = (detail) =>

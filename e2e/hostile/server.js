@@ -59,22 +59,50 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
     if (!redirectUri || new URL(redirectUri).origin !== rpOrigin) return json(400, { error: 'invalid_request', error_description: `redirect_uri must be on ${rpOrigin}` });
     const back = new URL(redirectUri);
     const answer = new URLSearchParams();
-    const { authorizeError } = plan();
+    const p = plan();
+    const type = (q.get('response_type') ?? '').split(' ');
     const challenge = q.get('code_challenge');
-    if (authorizeError) {
-      for (const [k, v] of Object.entries(authorizeError)) answer.set(k, v);
-    } else if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !challenge || !q.get('client_id')) {
+    const clientId = q.get('client_id');
+    if (p.authorizeError) {
+      for (const [k, v] of Object.entries(p.authorizeError)) answer.set(k, v);
+    } else if (!clientId || (type.includes('code') && (q.get('code_challenge_method') !== 'S256' || !challenge))) {
       answer.set('error', 'invalid_request');
-      answer.set('error_description', 'the hostile OP wants response_type=code with PKCE S256 and a client_id');
+      answer.set('error_description', 'the hostile OP wants a client_id, and PKCE S256 with a code');
     } else {
-      const code = random();
-      codes.set(code, { clientId: /** @type {string} */ (q.get('client_id')), redirectUri, nonce: q.get('nonce') ?? undefined, challenge });
-      answer.set('code', code);
+      if (type.includes('code')) {
+        const code = random();
+        codes.set(code, { clientId, redirectUri, nonce: q.get('nonce') ?? undefined, challenge });
+        answer.set('code', code);
+      }
+      if (type.includes('token')) {
+        const accessToken = random();
+        grants.set(accessToken, p.userinfoSub ?? subjectOf(current));
+        answer.set('access_token', accessToken);
+        answer.set('token_type', 'Bearer');
+      }
+      // Implicit and hybrid: an ID token in the front channel, bound to the code and the access
+      // token by c_hash and at_hash (OIDC Core 3.3.2.11), then spoiled as the case says.
+      if (type.includes('id_token')) {
+        const hashes = {
+          at_hash: answer.has('access_token') ? leftHalf(answer.get('access_token')) : undefined,
+          c_hash: answer.has('code') ? leftHalf(answer.get('code')) : undefined,
+        };
+        answer.set('id_token', idToken(p, clientId, q.get('nonce') ?? undefined, hashes));
+      }
     }
     if (q.has('state')) answer.set('state', /** @type {string} */ (q.get('state')));
-    if (q.get('response_mode') === 'fragment') back.hash = answer.toString();
+    const mode = q.get('response_mode') ?? (type.join(' ') === 'code' ? 'query' : 'fragment');
+    if (mode === 'fragment') back.hash = answer.toString();
     else for (const [k, v] of answer) back.searchParams.set(k, v);
     return { status: 302, headers: { location: back.href }, body: '' };
+  }
+
+  /** An ID token for the current plan: correct claims first, then what the case changes. */
+  function idToken(p, clientId, nonce, extra = {}) {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = p.claims({ iss: issuer, sub: subjectOf(current), aud: clientId, exp: now + TOKEN_LIFETIME, iat: now, auth_time: now, nonce, ...extra });
+    const key = p.signer === 'client-id' ? clientId : keys[p.signer].privateKey;
+    return compactJws({ alg: p.alg, typ: 'JWT', kid: p.kid }, claims, key);
   }
 
   /** @param {URLSearchParams} form */
@@ -90,17 +118,13 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
     }
     const p = plan();
     if (p.tokenError) return json(400, p.tokenError);
-    const now = Math.floor(Date.now() / 1000);
-    const sub = subjectOf(current);
-    const claims = p.claims({ iss: issuer, sub, aud: grant.clientId, exp: now + TOKEN_LIFETIME, iat: now, auth_time: now, nonce: grant.nonce });
-    const key = p.signer === 'client-id' ? grant.clientId : keys[p.signer].privateKey;
     const accessToken = random();
-    grants.set(accessToken, p.userinfoSub ?? sub);
+    grants.set(accessToken, p.userinfoSub ?? subjectOf(current));
     return json(200, {
       access_token: accessToken,
       token_type: 'Bearer',
       expires_in: TOKEN_LIFETIME,
-      id_token: compactJws({ alg: p.alg, typ: 'JWT', kid: p.kid }, claims, key),
+      id_token: idToken(p, grant.clientId, grant.nonce),
     });
   }
 
@@ -159,6 +183,9 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
 const json = (/** @type {number} */ status, /** @type {unknown} */ value) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
 
 /** @param {import('node:http').IncomingMessage} req */
+/** at_hash / c_hash of a value for the 256-bit algorithms the hostile OP signs with. */
+const leftHalf = (value) => createHash('sha256').update(String(value)).digest().subarray(0, 16).toString('base64url');
+
 async function body(req) {
   let text = '';
   for await (const chunk of req) text += chunk;
