@@ -131,3 +131,14 @@ test('the script-tag build signs in on a plain page configured by data-*', async
   expect(detail.profile.sub).toBe('carol');
   await expect(page.locator('aq-signin button')).toHaveText('Sign out Carol');
 });
+
+test('coming back from a redirect asks the OP for the token and userinfo only', async ({ page }) => {
+  await openSignin(page, { display: 'redirect', 'session-interval': '0' });
+  const toOp: string[] = [];
+  page.on('request', (r) => {
+    if (r.isNavigationRequest() && r.url().includes('code=')) toOp.length = 0; // the page is back
+    else if (r.url().startsWith('http://localhost:3100/') && !r.isNavigationRequest()) toOp.push(new URL(r.url()).pathname);
+  });
+  await signInWithRedirect(page);
+  expect(toOp.sort()).toEqual(['/me', '/token']);
+});

@@ -50,13 +50,45 @@ export async function fetchJwks(uri: string): Promise<oauth.JWKS> {
   return jwks;
 }
 
+/** How long a tab reuses what it fetched: oauth4webapi's freshness for a JWKS, five minutes. */
+const KEEP_S = 300;
+const STORED = 'aq-signin:discovery:';
+
+/**
+ * What this tab fetched a moment ago, before it went to the OP: the page that comes back from a
+ * redirect then waits for nothing but the token request. sessionStorage: this tab, this origin.
+ */
+function stored(issuer: URL): Discovered | undefined {
+  try {
+    const d = JSON.parse(sessionStorage.getItem(STORED + issuer.href) ?? 'null') as Discovered | null;
+    if (d && d.as?.issuer && Array.isArray(d.jwksCache?.jwks?.keys) && Date.now() / 1000 - d.jwksCache.uat < KEEP_S) return d;
+  } catch {
+    // Unreadable: fetch again.
+  }
+  return undefined;
+}
+
+function store(issuer: URL, d: Discovered): void {
+  try {
+    sessionStorage.setItem(STORED + issuer.href, JSON.stringify(d));
+  } catch {
+    // Storage full or off: the next page load fetches again.
+  }
+}
+
 /** Discovery + JWKS for an issuer, fetched once and shared by every element and client on the page. */
 export function discover(issuer: URL): Promise<Discovered> {
   const key = issuer.href;
   let pending = cache.get(key);
+  const kept = pending ? undefined : stored(issuer);
+  if (kept) {
+    ready.set(key, kept);
+    pending = Promise.resolve(kept);
+    cache.set(key, pending);
+  }
   if (!pending) {
     pending = load(issuer).then(
-      (d) => (ready.set(key, d), d),
+      (d) => (ready.set(key, d), store(issuer, d), d),
       (err) => {
         cache.delete(key);
         throw err;
