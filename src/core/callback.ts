@@ -1,5 +1,5 @@
 /** Parameters an authorization response may carry (OAuth 2.0, OIDC Core, Session Management, RFC 9207). */
-const RESPONSE_PARAMS = [
+export const RESPONSE_PARAMS = [
   'code', 'state', 'session_state', 'iss', 'error', 'error_description', 'error_uri',
   'id_token', 'access_token', 'token_type', 'expires_in', 'scope',
 ];

@@ -3,6 +3,7 @@ import { AqError } from '../errors.js';
 import type { Discovered } from './discovery.js';
 import { fetchJwks, httpOptions } from './discovery.js';
 import type { Transaction } from './transaction.js';
+import { base64url } from './transaction.js';
 
 export interface TokenResult {
   claims: oauth.IDToken;
@@ -92,12 +93,6 @@ function idTokenInvalid(problem: string, cause?: unknown): AqError {
   return new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: ${problem}`, { cause });
 }
 
-function b64u(bytes: Uint8Array): string {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
 /**
  * at_hash / c_hash (OIDC Core §3.3.2.11): the left half of the hash of the ASCII value, with the
  * hash of the ID token's alg (SHA-512 for EdDSA with Ed25519).
@@ -105,7 +100,7 @@ function b64u(bytes: Uint8Array): string {
 async function leftHalfHash(alg: string, value: string): Promise<string> {
   const bits = alg.startsWith('Ed') ? '512' : alg.slice(2);
   const digest = new Uint8Array(await crypto.subtle.digest(`SHA-${bits}`, new TextEncoder().encode(value)));
-  return b64u(digest.slice(0, digest.length / 2));
+  return base64url(digest.slice(0, digest.length / 2));
 }
 
 async function checkHash(claims: Record<string, unknown>, claim: 'at_hash' | 'c_hash', alg: string, value: string): Promise<void> {

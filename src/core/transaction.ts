@@ -22,12 +22,16 @@ const USED = 'aq-signin:used-states';
 /** A sign-in the user abandoned at the OP is not worth keeping longer than this. */
 const MAX_AGE_MS = 30 * 60 * 1000;
 
-/** 32 random bytes, base64url: state and nonce (DESIGN.md security rules). */
-export function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
+/** RFC 4648 §5 base64url without padding, as JOSE and PKCE write bytes. */
+export function base64url(bytes: Uint8Array): string {
   let bin = '';
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** 32 random bytes, base64url: state and nonce (DESIGN.md security rules). */
+export function randomToken(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 export function newTransaction(config: AqConfig, codeVerifier: string, display: Transaction['display'] = config.display): Transaction {

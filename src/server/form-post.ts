@@ -1,3 +1,4 @@
+import { RESPONSE_PARAMS } from '../core/callback.js';
 import { AqServerError } from './errors.js';
 import { errorResponse, readForm, requirePost } from './http.js';
 
@@ -9,8 +10,6 @@ export interface FormPostOptions {
   returnTo: string;
 }
 
-// What an authorization response may carry; anything else in the form is dropped.
-const RESPONSE_PARAMS = ['code', 'state', 'session_state', 'iss', 'error', 'error_description', 'error_uri', 'id_token', 'access_token', 'token_type', 'expires_in', 'scope'];
 
 /**
  * The redirect URI for `response-mode="form_post"` (OAuth 2.0 Form Post Response Mode): the OP
@@ -29,6 +28,7 @@ export function createFormPostHandler(options: FormPostOptions): (request: Reque
       const target = new URL(options.returnTo, request.url);
       if (target.origin !== new URL(request.url).origin) throw new AqServerError('invalid_request', `returnTo ${target.href} is not on this origin`);
       const fragment = new URLSearchParams();
+      // Only what an authorization response may carry; anything else in the form is dropped.
       for (const name of RESPONSE_PARAMS) {
         const value = form.get(name);
         if (value !== null) fragment.set(name, value);

@@ -1,4 +1,5 @@
 import { AqError } from '../errors.js';
+import { hiddenFrame } from './hidden-frame.js';
 
 export interface SessionMonitorOptions {
   /** The OP's `check_session_iframe` from discovery. */
@@ -44,18 +45,12 @@ export class SessionMonitor {
 
   start(): void {
     if (this.#iframe || this.#stopped) return;
-    const iframe = document.createElement('iframe');
-    // The hidden attribute, not a style attribute: a strict style-src CSP refuses inline styles.
-    iframe.hidden = true;
-    iframe.title = 'session check';
-    iframe.setAttribute('aria-hidden', 'true');
-    iframe.src = this.#o.checkSessionIframe;
-    iframe.addEventListener('load', () => this.check(), { once: true });
-    iframe.addEventListener('error', () => this.#unavailable(`the check_session_iframe at ${this.#o.checkSessionIframe} did not load`), { once: true });
     window.addEventListener('message', this.#onMessage);
     document.addEventListener('visibilitychange', this.#onVisibility);
+    const iframe = hiddenFrame(this.#o.checkSessionIframe, 'session check');
+    iframe.addEventListener('load', () => this.check(), { once: true });
+    iframe.addEventListener('error', () => this.#unavailable(`the check_session_iframe at ${this.#o.checkSessionIframe} did not load`), { once: true });
     this.#iframe = iframe;
-    document.body.append(iframe);
     this.#timer = setInterval(() => this.check(), this.#o.interval);
   }
 
