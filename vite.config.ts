@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Library build: ESM entries with lit, oauth4webapi and jose external, so an SPA bundles one copy of each.
+// Library build: ESM entries with lit (and, for the server helpers, oauth4webapi and jose) external,
+// so an app bundles one copy of each.
 export default defineConfig({
   build: {
     target: 'es2022',

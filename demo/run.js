@@ -46,8 +46,8 @@ try {
     clearScreen: false,
     logLevel: 'warn',
     plugins: [demoPages, demoBackend({ issuer: op.issuer })],
-    // jose is behind a dynamic import: pre-bundle it too, or its first use makes Vite reload the page.
-    optimizeDeps: { entries: ['demo/*.html'], include: ['lit', 'oauth4webapi', 'jose'] },
+    // Pre-bundled up front: a dependency found later makes Vite reload the page.
+    optimizeDeps: { entries: ['demo/*.html'], include: ['lit'] },
     server: { host: 'localhost', port: RP_PORT, strictPort: true },
   });
   await vite.listen();

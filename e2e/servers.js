@@ -37,9 +37,8 @@ const vite = await createServer({
   clearScreen: false,
   logLevel: 'warn',
   plugins: [strictPage, demoBackend({ issuer: op.issuer })],
-  // Pre-bundled up front: a dependency found later (jose is behind a dynamic import) would make
-  // Vite reload the page in the middle of a test.
-  optimizeDeps: { entries: ['e2e/pages/*.html'], include: ['lit', 'oauth4webapi', 'jose'] },
+  // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
+  optimizeDeps: { entries: ['e2e/pages/*.html'], include: ['lit'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },
 });
 await vite.listen();

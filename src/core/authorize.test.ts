@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { AuthorizationServer } from 'oauth4webapi';
+import type { Metadata } from './discovery.js';
 import { describe, expect, it } from 'vitest';
 import { authorizationUrl, createPkce } from './authorize.js';
 import { resolveConfig } from './config.js';
 import { newTransaction } from './transaction.js';
 
-const as = { issuer: 'https://op.example', authorization_endpoint: 'https://op.example/authorize?tenant=7' } as AuthorizationServer;
+const as = { issuer: 'https://op.example', authorization_endpoint: 'https://op.example/authorize?tenant=7' } as Metadata;
 
 function urlFor(options: Parameters<typeof resolveConfig>[0]) {
   const config = resolveConfig(options);

@@ -158,4 +158,20 @@ describe('discovery', () => {
     const err = await rejection(client(issuer).prefetch(), 'AQ_DISCOVERY_FAILED');
     expect(err.message).toContain('"token_endpoint"');
   });
+
+  it('refuses an endpoint in clear text: codes and tokens travel over https only', async () => {
+    const issuer = nextIssuer();
+    handler = (url) => (url.endsWith('/jwks') ? json({ keys: [] }) : json({ ...discoveryDocument(issuer), token_endpoint: 'http://op.example/token' }));
+    const err = await rejection(client(issuer).prefetch(), 'AQ_DISCOVERY_FAILED');
+    expect(err.message).toMatch(/"token_endpoint" http:\/\/op\.example\/token does not use https/);
+  });
+
+  it('takes the issuer with or without the slash URL parsing adds, and nothing else', async () => {
+    const issuer = nextIssuer();
+    handler = (url) => (url.endsWith('/jwks') ? json({ keys: [] }) : json({ ...discoveryDocument(issuer), issuer: `${issuer}/` }));
+    await expect(client(issuer).prefetch()).resolves.toBeUndefined();
+    const other = nextIssuer();
+    serveOp(other, `${other}/tenant`);
+    await rejection(client(other).prefetch(), 'AQ_DISCOVERY_FAILED');
+  });
 });

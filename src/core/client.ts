@@ -1,4 +1,3 @@
-import * as oauth from 'oauth4webapi';
 import { AqError, toAqError } from '../errors.js';
 import type { AqLogoutReason } from '../events.js';
 import { emit } from '../events.js';
@@ -8,16 +7,19 @@ import { TabSync } from '../session/tab-sync.js';
 import type { Pkce } from './authorize.js';
 import { authorizationUrl, createPkce } from './authorize.js';
 import { fetchInitParams, handOff } from './backend.js';
+import { checkResponse } from './callback.js';
 import type { AqClientOptions, AqConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
-import { discover, discovered, httpOptions } from './discovery.js';
-import { processTokenResponse, verifyFrontChannelIdToken } from './id-token.js';
+import { discover, discovered } from './discovery.js';
+import type { IdTokenClaims } from './id-token.js';
+import { validateIdToken } from './id-token.js';
 import { endSession, handleLogoutReturn } from './logout.js';
 import { openPopup, popupClosed, waitForRelay } from './popup.js';
 import { startRedirect, takeRedirectResponse } from './redirect.js';
 import type { AqProfile, RecordStore, SignedInRecord } from './store.js';
 import { createStore } from './store.js';
+import { exchangeCode, fetchUserinfo } from './token.js';
 import type { Transaction } from './transaction.js';
 import { dropTransaction, newTransaction, saveTransaction } from './transaction.js';
 
@@ -228,38 +230,23 @@ export class AqClient extends EventTarget {
    */
   async #validate(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord | null> {
     const d = await discover(this.config.issuer);
-    const client: oauth.Client = { client_id: this.config.clientId };
     const type = tx.responseType.split(' ');
     const front = { idToken: params.get('id_token') ?? undefined, accessToken: params.get('access_token') ?? undefined };
-    // oauth4webapi checks state, RFC 9207 "iss" and error= but refuses front-channel tokens, which
-    // are checked below instead: hand it the response without them.
-    const plain = new URLSearchParams(params);
-    for (const p of ['id_token', 'access_token', 'token_type', 'expires_in']) plain.delete(p);
-    let callbackParams: URLSearchParams;
-    try {
-      callbackParams = oauth.validateAuthResponse(d.as, client, plain, tx.state);
-    } catch (err) {
-      throw authResponseError(err);
-    }
-    const code = callbackParams.get('code') ?? undefined;
+    checkResponse(params, d.as, tx.state);
+    const code = params.get('code') ?? undefined;
     for (const [member, value] of [['code', code], ['id_token', front.idToken], ['token', front.accessToken]] as const) {
       if (type.includes(member) && !value) {
         throw new AqError('AQ_RESPONSE_INVALID', `the response has no "${member === 'token' ? 'access_token' : member}" although response_type is "${tx.responseType}"`);
       }
     }
-    let claims: oauth.IDToken | undefined;
+    let claims: IdTokenClaims | undefined;
     let idToken = front.idToken;
     let accessToken = front.accessToken;
-    if (front.idToken) claims = await verifyFrontChannelIdToken(d, front.idToken, tx, this.config.clientId, { ...front, code });
+    const { clientId } = this.config;
+    if (idToken) claims = await validateIdToken(d, idToken, { clientId, nonce: tx.nonce, maxAge: tx.maxAge, accessToken, code, front: true });
     if (code && this.config.backendUrl) return this.#handOff(this.config.backendUrl, params, tx, claims);
     if (code) {
-      let response: Response;
-      try {
-        response = await oauth.authorizationCodeGrantRequest(d.as, client, oauth.None(), callbackParams, tx.redirectUri, tx.codeVerifier, httpOptions(this.config.issuer));
-      } catch (err) {
-        throw toAqError(err, 'AQ_TOKEN_REQUEST_FAILED', `token request to ${d.as.token_endpoint} failed`);
-      }
-      const tokens = await processTokenResponse(d, client, response, tx);
+      const tokens = await exchangeCode(d, clientId, tx, code);
       // OIDC Core §3.3.3.6: both ID tokens of a hybrid flow must be about the same user.
       if (claims && (tokens.claims.sub !== claims.sub || tokens.claims.iss !== claims.iss)) {
         throw new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: the token endpoint's "sub" "${tokens.claims.sub}" differs from the authorization response's "${claims.sub}"`);
@@ -269,7 +256,7 @@ export class AqClient extends EventTarget {
     }
     let profile = { ...claims! } as AqProfile;
     if (accessToken && d.as.userinfo_endpoint && wantsUserinfo(this.config.scope)) {
-      profile = { ...profile, ...(await this.#userinfo(d, client, accessToken, profile.sub)), sub: profile.sub };
+      profile = { ...profile, ...(await fetchUserinfo(d, accessToken, profile.sub)), sub: profile.sub };
     }
     return {
       profile,
@@ -284,7 +271,7 @@ export class AqClient extends EventTarget {
    * The backend exchanges the code (as a confidential client); the browser has already checked
    * state, iss and any front-channel ID token. A `profile` in the answer signs the user in here.
    */
-  async #handOff(url: string, params: URLSearchParams, tx: Transaction, claims?: oauth.IDToken): Promise<SignedInRecord | null> {
+  async #handOff(url: string, params: URLSearchParams, tx: Transaction, claims?: IdTokenClaims): Promise<SignedInRecord | null> {
     const answer = await handOff(url, {
       code: params.get('code') ?? undefined,
       state: tx.state,
@@ -308,17 +295,6 @@ export class AqClient extends EventTarget {
       expiresAt: typeof body!.expires_at === 'number' ? body!.expires_at : (claims?.exp ?? Math.floor(Date.now() / 1000) + 3600),
       sessionState: params.get('session_state') ?? undefined,
     };
-  }
-
-  async #userinfo(d: Discovered, client: oauth.Client, accessToken: string, sub: string): Promise<Record<string, unknown>> {
-    try {
-      const response = await oauth.userInfoRequest(d.as, client, accessToken, httpOptions(this.config.issuer));
-      // OIDC Core §5.3.4: the userinfo "sub" must equal the ID token's, or the claims are someone else's.
-      return await oauth.processUserInfoResponse(d.as, client, sub, response);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new AqError('AQ_USERINFO_FAILED', `userinfo at ${d.as.userinfo_endpoint} failed: ${why}`, { cause: err });
-    }
   }
 
   /** Takes a validated record as the signed-in user: stores it, watches it, tells listeners and tabs. */
@@ -468,19 +444,6 @@ function warnIfThirdParty(iframe: string): void {
   if (warned || op === rp) return;
   warned = true;
   console.info(`aq-signin: the OP (${new URL(iframe).origin}) is on another site than this page; where the browser blocks third-party cookies its session iframe answers "error" and session monitoring stops (aq-error AQ_SESSION_CHECK_UNAVAILABLE) rather than signing the user out.`);
-}
-
-function authResponseError(err: unknown): AqError {
-  if (err instanceof oauth.AuthorizationResponseError) {
-    return new AqError('AQ_AUTHORIZATION_ERROR', `the OP answered "${err.error}"${err.error_description ? `: ${err.error_description}` : ''}`, {
-      cause: err,
-      error: err.error,
-      errorDescription: err.error_description,
-    });
-  }
-  const why = err instanceof Error ? err.message : String(err);
-  if (/"state"/.test(why)) return new AqError('AQ_STATE_INVALID', `authorization response refused: ${why}`, { cause: err });
-  return new AqError('AQ_RESPONSE_INVALID', `authorization response refused: ${why}`, { cause: err });
 }
 
 /** Creates a client; throws `AQ_CONFIG_INVALID` on bad options. */

@@ -1,56 +1,90 @@
-import * as oauth from 'oauth4webapi';
 import { AqError } from '../errors.js';
 import { isLoopback } from './config.js';
+import { getObject } from './http.js';
+import type { Jwks } from './jws.js';
+
+/** The members of the OP's discovery document this client uses (OIDC Discovery §3, Session Management, RFC 9207). */
+export interface Metadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  jwks_uri: string;
+  userinfo_endpoint?: string;
+  end_session_endpoint?: string;
+  check_session_iframe?: string;
+  authorization_response_iss_parameter_supported?: boolean;
+}
 
 export interface Discovered {
-  as: oauth.AuthorizationServer;
-  /** oauth4webapi's JWKS cache, filled ahead of the callback so that validation waits for nothing. */
-  jwksCache: oauth.ExportedJWKSCache;
+  as: Metadata;
+  /** The OP's keys, fetched ahead of the callback so that validation waits for nothing. */
+  jwks: Jwks;
+  /** When the keys were fetched, in seconds since the epoch. */
+  fetchedAt: number;
 }
 
 // One fetch per issuer for the page's lifetime; a failed fetch is forgotten so a later click retries.
 const cache = new Map<string, Promise<Discovered>>();
 const ready = new Map<string, Discovered>();
 
-/** Options oauth4webapi needs for every request to this issuer (plain http only on loopback). */
-export function httpOptions(issuer: URL): { [oauth.allowInsecureRequests]?: boolean } {
-  return isLoopback(issuer) ? { [oauth.allowInsecureRequests]: true } : {};
+const REQUIRED = ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const;
+const OPTIONAL = ['userinfo_endpoint', 'end_session_endpoint', 'check_session_iframe'] as const;
+
+function urlOf(value: unknown): URL | undefined {
+  try {
+    return typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The document must be about the configured issuer (OIDC Discovery §4.3: otherwise another OP could
+ * impersonate it), and every endpoint must use https like the issuer: tokens and codes never travel
+ * in clear text. Plain http is accepted only on loopback, for development.
+ */
+function checkMetadata(issuer: URL, doc: Record<string, unknown>): Metadata {
+  if (urlOf(doc.issuer)?.href !== issuer.href) {
+    throw new Error(`its "issuer" is ${JSON.stringify(doc.issuer)}, expected "${issuer.href}"`);
+  }
+  for (const key of [...REQUIRED, ...OPTIONAL]) {
+    if (doc[key] === undefined && !(REQUIRED as readonly string[]).includes(key)) continue;
+    const url = urlOf(doc[key]);
+    if (!url) throw new Error(`its "${key}" is ${doc[key] === undefined ? 'missing' : `not a URL: ${JSON.stringify(doc[key])}`}`);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url) && isLoopback(issuer))) {
+      throw new Error(`its "${key}" ${url.href} does not use https`);
+    }
+  }
+  return doc as unknown as Metadata;
 }
 
 async function load(issuer: URL): Promise<Discovered> {
   const url = new URL('.well-known/openid-configuration', issuer.href.endsWith('/') ? issuer : `${issuer.href}/`);
-  let as: oauth.AuthorizationServer;
+  let as: Metadata;
   try {
-    const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...httpOptions(issuer) });
-    // Refuses a document whose "issuer" differs from the configured one (OIDC Discovery §4.3).
-    as = await oauth.processDiscoveryResponse(issuer, response);
+    as = checkMetadata(issuer, await getObject(url.href));
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new AqError('AQ_DISCOVERY_FAILED', `discovery at ${url.href} failed: ${why}`, { cause: err });
   }
-  for (const key of ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const) {
-    if (!as[key]) throw new AqError('AQ_DISCOVERY_FAILED', `discovery at ${url.href} has no "${key}"`);
-  }
-  let jwks: oauth.JWKS;
+  let jwks: Jwks;
   try {
-    jwks = await fetchJwks(as.jwks_uri!);
+    jwks = await fetchJwks(as.jwks_uri);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new AqError('AQ_DISCOVERY_FAILED', `JWKS at ${as.jwks_uri} failed: ${why}`, { cause: err });
   }
-  return { as, jwksCache: { jwks, uat: Math.floor(Date.now() / 1000) } };
+  return { as, jwks, fetchedAt: Math.floor(Date.now() / 1000) };
 }
 
 /** The OP's public keys (RFC 7517 §5). */
-export async function fetchJwks(uri: string): Promise<oauth.JWKS> {
-  const response = await fetch(uri, { headers: { accept: 'application/json, application/jwk-set+json' } });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const jwks = await response.json();
-  if (!Array.isArray(jwks?.keys)) throw new Error('no "keys" array');
-  return jwks;
+export async function fetchJwks(uri: string): Promise<Jwks> {
+  const jwks = await getObject(uri);
+  if (!Array.isArray(jwks.keys)) throw new Error('no "keys" array');
+  return jwks as unknown as Jwks;
 }
 
-/** How long a tab reuses what it fetched: oauth4webapi's freshness for a JWKS, five minutes. */
+/** How long a tab reuses what it fetched: five minutes, as oauth4webapi keeps a JWKS fresh. */
 const KEEP_S = 300;
 const STORED = 'aq-signin:discovery:';
 
@@ -61,7 +95,7 @@ const STORED = 'aq-signin:discovery:';
 function stored(issuer: URL): Discovered | undefined {
   try {
     const d = JSON.parse(sessionStorage.getItem(STORED + issuer.href) ?? 'null') as Discovered | null;
-    if (d && d.as?.issuer && Array.isArray(d.jwksCache?.jwks?.keys) && Date.now() / 1000 - d.jwksCache.uat < KEEP_S) return d;
+    if (d && d.as?.issuer && Array.isArray(d.jwks?.keys) && Date.now() / 1000 - d.fetchedAt < KEEP_S) return d;
   } catch {
     // Unreadable: fetch again.
   }
