@@ -16,10 +16,15 @@
  * @property {string} [userinfoSub] userinfo's "sub" instead of the ID token's
  * @property {Partial<Plan>} [rotated] the plan after rotateKeys() (key-rotation)
  * @property {string} [responseType] what the page asks for (default code): implicit and hybrid cases
+ * @property {Record<string, unknown>} [header] more members for the ID token's JOSE header
+ * @property {Record<string, Record<string, unknown>>} [jwkChanges] changes to published JWKs, by kid
+ * @property {string} [tokenType] the token response's "token_type" instead of "Bearer"
+ * @property {(hash: string) => string | undefined} [tokenAtHash] the token response ID token's at_hash, from the right one
+ * @property {string} [issParam] an RFC 9207 "iss" parameter in the authorization response
  */
 
 /** Keys the server makes: published ones, and attacker keys that sign under a published kid. */
-export const KEYS = { 'rsa-a': 'RSA', 'rsa-b': 'RSA', 'ec-1': 'EC', 'rsa-attacker': 'RSA', 'ec-attacker': 'EC' };
+export const KEYS = { 'rsa-a': 'RSA', 'rsa-b': 'RSA', 'ec-1': 'EC', 'ed-1': 'OKP', 'rsa-short': 'RSA1024', 'rsa-attacker': 'RSA', 'ec-attacker': 'EC' };
 
 /** @type {Plan} */
 export const BASE = { jwks: ['rsa-a', 'ec-1'], alg: 'RS256', kid: 'rsa-a', signer: 'rsa-a', claims: (c) => c };
@@ -31,6 +36,15 @@ export const CASES = {
   'ok-rs256': {},
   'ok-es256': { alg: 'ES256', kid: 'ec-1', signer: 'ec-1' },
   'ok-ps256': { alg: 'PS256' },
+  'ok-eddsa': { jwks: ['rsa-a', 'ed-1'], alg: 'EdDSA', kid: 'ed-1', signer: 'ed-1' },
+  // EdDSA hashes at_hash and c_hash with SHA-512 (OIDC Core 3.3.2.11, RFC 8037).
+  'ok-eddsa-hybrid': { responseType: 'code id_token token', jwks: ['rsa-a', 'ed-1'], alg: 'EdDSA', kid: 'ed-1', signer: 'ed-1' },
+  // RFC 7518 3.3: an RSA key shorter than 2048 bits is too weak to be trusted.
+  'rsa-key-too-short': { jwks: ['rsa-short'], kid: 'rsa-short', signer: 'rsa-short' },
+  // RFC 7515 4.1.11: a critical extension the client does not understand.
+  'crit-header': { header: { crit: ['urn:example:hostile'], 'urn:example:hostile': true } },
+  // The only key with the right kid is published for encryption.
+  'jwk-use-enc': { jwkChanges: { 'rsa-a': { use: 'enc' } } },
   // rp-id_token-kid-absent-single-jwks: one key, no kid: that key.
   'kid-absent-one-key': { jwks: ['rsa-a'], kid: undefined },
   // rp-id_token-kid-absent-multiple-jwks: two keys fit, no kid says which.
@@ -58,6 +72,11 @@ export const CASES = {
   'discovery-issuer-mismatch': { discoveryIssuer: 'https://op.attacker.example' },
   // rp-key-rotation-op-sign-key: kid A first; after rotateKeys() only kid B is published and signs.
   'key-rotation': { jwks: ['rsa-a'], rotated: { jwks: ['rsa-b'], kid: 'rsa-b', signer: 'rsa-b' } },
+  'token-type-dpop': { tokenType: 'DPoP' },
+  // at_hash is optional in the token response, but a present one must match (OIDC Core 3.1.3.8).
+  'at-hash-wrong-code-flow': { tokenAtHash: () => 'AAAAAAAAAAAAAAAAAAAAAA' },
+  // RFC 9207: the response names another OP (a mix-up attack).
+  'iss-param-wrong': { issParam: 'https://op.attacker.example' },
   'token-error': { tokenError: { error: 'invalid_grant', error_description: 'the hostile OP refuses this code' } },
   'authorize-error': { authorizeError: { error: 'access_denied', error_description: 'the hostile OP says no' } },
   // Implicit and hybrid profiles: the ID token of the front channel, and its hashes.

@@ -4,20 +4,23 @@ import { constants, createHmac, generateKeyPairSync, sign } from 'node:crypto';
 
 /**
  * A signing key with its public JWK. No "alg" on the JWK: one RSA key serves RS256 and PS256.
- * @param {'RSA' | 'EC'} kty
+ * RSA1024 is a key too short to be trusted (RFC 7518 §3.3); OKP is Ed25519 (RFC 8037).
+ * @param {'RSA' | 'RSA1024' | 'EC' | 'OKP'} kty
  * @param {string} kid
  */
 export function newKey(kty, kid) {
-  const { publicKey, privateKey } = kty === 'RSA'
-    ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-    : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { publicKey, privateKey } = kty === 'EC'
+    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    : kty === 'OKP'
+      ? generateKeyPairSync('ed25519')
+      : generateKeyPairSync('rsa', { modulusLength: kty === 'RSA1024' ? 1024 : 2048 });
   return { kid, privateKey, jwk: { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig' } };
 }
 
 const b64u = (/** @type {Buffer | string} */ input) => Buffer.from(input).toString('base64url');
 
 /**
- * @param {string} alg RS256 | PS256 | ES256 | HS256 | none
+ * @param {string} alg RS256 | PS256 | ES256 | EdDSA | HS256 | none
  * @param {import('node:crypto').KeyObject | string | undefined} key a private key, or the HMAC secret
  * @param {string} input the JWS signing input
  */
@@ -35,6 +38,8 @@ function signature(alg, key, input) {
     case 'ES256':
       // RFC 7518 §3.4: r || s, not DER.
       return sign('sha256', Buffer.from(input), { key: /** @type {import('node:crypto').KeyObject} */ (key), dsaEncoding: 'ieee-p1363' });
+    case 'EdDSA':
+      return sign(null, Buffer.from(input), /** @type {import('node:crypto').KeyObject} */ (key));
     default:
       throw new Error(`hostile OP: no signer for alg ${alg}`);
   }

@@ -40,13 +40,13 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
       response_modes_supported: ['query', 'fragment'],
       grant_types_supported: ['authorization_code'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256'],
+      id_token_signing_alg_values_supported: ['RS256', 'ES256', 'PS256', 'EdDSA'],
       code_challenge_methods_supported: ['S256'],
       token_endpoint_auth_methods_supported: ['none'],
       scopes_supported: ['openid', 'profile', 'email'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'name', 'given_name', 'email'],
     }),
-    'GET /jwks': () => json(200, { keys: plan().jwks.map((kid) => keys[kid].jwk) }),
+    'GET /jwks': () => json(200, { keys: plan().jwks.map((kid) => ({ ...keys[kid].jwk, ...plan().jwkChanges?.[kid] })) }),
     'GET /authorize': (_req, url) => authorize(url.searchParams),
     'POST /token': async (req) => token(new URLSearchParams(await body(req))),
     'GET /userinfo': (req) => userinfo(req),
@@ -84,13 +84,14 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
       // token by c_hash and at_hash (OIDC Core 3.3.2.11), then spoiled as the case says.
       if (type.includes('id_token')) {
         const hashes = {
-          at_hash: answer.has('access_token') ? leftHalf(answer.get('access_token')) : undefined,
-          c_hash: answer.has('code') ? leftHalf(answer.get('code')) : undefined,
+          at_hash: answer.has('access_token') ? leftHalf(p.alg, answer.get('access_token')) : undefined,
+          c_hash: answer.has('code') ? leftHalf(p.alg, answer.get('code')) : undefined,
         };
         answer.set('id_token', idToken(p, clientId, q.get('nonce') ?? undefined, hashes));
       }
     }
     if (q.has('state')) answer.set('state', /** @type {string} */ (q.get('state')));
+    if (p.issParam) answer.set('iss', p.issParam);
     const mode = q.get('response_mode') ?? (type.join(' ') === 'code' ? 'query' : 'fragment');
     if (mode === 'fragment') back.hash = answer.toString();
     else for (const [k, v] of answer) back.searchParams.set(k, v);
@@ -102,7 +103,7 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
     const now = Math.floor(Date.now() / 1000);
     const claims = p.claims({ iss: issuer, sub: subjectOf(current), aud: clientId, exp: now + TOKEN_LIFETIME, iat: now, auth_time: now, nonce, ...extra });
     const key = p.signer === 'client-id' ? clientId : keys[p.signer].privateKey;
-    return compactJws({ alg: p.alg, typ: 'JWT', kid: p.kid }, claims, key);
+    return compactJws({ alg: p.alg, typ: 'JWT', kid: p.kid, ...p.header }, claims, key);
   }
 
   /** @param {URLSearchParams} form */
@@ -122,9 +123,9 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
     grants.set(accessToken, p.userinfoSub ?? subjectOf(current));
     return json(200, {
       access_token: accessToken,
-      token_type: 'Bearer',
+      token_type: p.tokenType ?? 'Bearer',
       expires_in: TOKEN_LIFETIME,
-      id_token: idToken(p, grant.clientId, grant.nonce),
+      id_token: idToken(p, grant.clientId, grant.nonce, { at_hash: p.tokenAtHash?.(leftHalf(p.alg, accessToken)) }),
     });
   }
 
@@ -183,8 +184,15 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
 const json = (/** @type {number} */ status, /** @type {unknown} */ value) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
 
 /** @param {import('node:http').IncomingMessage} req */
-/** at_hash / c_hash of a value for the 256-bit algorithms the hostile OP signs with. */
-const leftHalf = (value) => createHash('sha256').update(String(value)).digest().subarray(0, 16).toString('base64url');
+/**
+ * at_hash / c_hash: the left half of the hash the ID token's alg uses (SHA-512 for EdDSA).
+ * @param {string} alg
+ * @param {unknown} value
+ */
+const leftHalf = (alg, value) => {
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : `sha${alg.slice(2)}`).update(String(value)).digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+};
 
 async function body(req) {
   let text = '';
