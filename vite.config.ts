@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { minifyTemplates } from './scripts/minify-templates.js';
 
 // Library build: ESM entries with lit (and, for the server helpers, oauth4webapi and jose) external,
 // so an app bundles one copy of each.
 export default defineConfig({
+  plugins: [minifyTemplates()],
   build: {
     target: 'es2022',
     outDir: 'dist',

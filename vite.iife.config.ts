@@ -1,7 +1,9 @@
 import { defineConfig } from 'vite';
+import { minifyTemplates } from './scripts/minify-templates.js';
 
-// Script-tag build: one classic script with lit and oauth4webapi inlined; sets window.AqSignin.
+// Script-tag build: one classic script with lit inlined; sets window.AqSignin.
 export default defineConfig({
+  plugins: [minifyTemplates()],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -1,5 +1,7 @@
 import { AqError } from '../errors.js';
 import { RESERVED_PARAMS } from './config.js';
+import type { Answer } from './http.js';
+import { isObject, request } from './http.js';
 
 /** What the page's backend answered to the hand-off: the `aq-backend` event's detail. */
 export interface BackendAnswer {
@@ -7,22 +9,9 @@ export interface BackendAnswer {
   body: unknown;
 }
 
-async function postJson(url: string, body: unknown): Promise<{ status: number; ok: boolean; body: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    // Same-origin cookies only: the backend is the page's own; a cross-origin one gets no credentials.
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    // Not JSON: handed to the page as text.
-  }
-  return { status: response.status, ok: response.ok, body: parsed };
+/** A POST of JSON to the page's own backend: same-origin cookies only, never the OP's or a third party's. */
+function postJson(url: string, body: unknown): Promise<Answer> {
+  return request(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
 /**
@@ -30,7 +19,7 @@ async function postJson(url: string, body: unknown): Promise<{ status: number; o
  * short-lived pre-authorization `token`). The answer must be a JSON object of plain values.
  */
 export async function fetchInitParams(initUrl: string, redirectUri: string): Promise<Record<string, string>> {
-  let answer: Awaited<ReturnType<typeof postJson>>;
+  let answer: Answer;
   try {
     answer = await postJson(initUrl, { redirect_uri: redirectUri });
   } catch (err) {
@@ -38,7 +27,7 @@ export async function fetchInitParams(initUrl: string, redirectUri: string): Pro
   }
   if (!answer.ok) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} answered HTTP ${answer.status}`);
   const body = answer.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} must answer a JSON object`);
+  if (!isObject(body)) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} must answer a JSON object`);
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) {
     // The backend adds parameters; it cannot replace the ones that protect this request.
@@ -53,7 +42,7 @@ export async function fetchInitParams(initUrl: string, redirectUri: string): Pro
  * confidential client. Non-2xx and network failures reject with AQ_BACKEND_FAILED.
  */
 export async function handOff(backendUrl: string, body: Record<string, string | undefined>): Promise<BackendAnswer> {
-  let answer: Awaited<ReturnType<typeof postJson>>;
+  let answer: Answer;
   try {
     answer = await postJson(backendUrl, body);
   } catch (err) {

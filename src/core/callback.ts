@@ -1,4 +1,5 @@
 import { AqError } from '../errors.js';
+import { urlOf } from './config.js';
 import type { Metadata } from './discovery.js';
 
 /** Parameters an authorization response may carry (OAuth 2.0, OIDC Core, Session Management, RFC 9207). */
@@ -20,12 +21,8 @@ function looksLikeResponse(params: URLSearchParams): boolean {
 
 /** Reads an authorization response from a URL's query or fragment, or returns undefined. */
 export function parseCallback(href: string): CallbackResponse | undefined {
-  let url: URL;
-  try {
-    url = new URL(href);
-  } catch {
-    return undefined;
-  }
+  const url = urlOf(href);
+  if (!url) return undefined;
   const query = url.searchParams;
   if (looksLikeResponse(query)) return { params: query, from: 'query' };
   const fragment = new URLSearchParams(url.hash.slice(1));
@@ -56,12 +53,8 @@ function without(raw: string, names: readonly string[]): string {
  * ?code= stays when the response came in the fragment; the rest keeps its spelling.
  */
 export function stripResponse(href: string): string {
-  let url: URL;
-  try {
-    url = new URL(href);
-  } catch {
-    return href;
-  }
+  const url = urlOf(href);
+  if (!url) return href;
   const clean = (part: string, mark: string) => {
     if (!looksLikeResponse(new URLSearchParams(part.slice(1)))) return part;
     const rest = without(part.slice(1), RESPONSE_PARAMS);

@@ -313,8 +313,7 @@ export class AqClient extends EventTarget {
   }
 
   #signedOut(reason: AqLogoutReason, tellTabs = true): void {
-    this.#monitor?.stop();
-    this.#monitor = undefined;
+    this.#unwatch();
     clearTimeout(this.#expiry);
     this.#store.clear();
     if (tellTabs) this.#tabs.post({ type: 'signed-out' });
@@ -323,10 +322,14 @@ export class AqClient extends EventTarget {
     emit(this, 'aq-logout', { reason });
   }
 
-  /** Starts OIDC Session Management for the signed-in user when the OP and the response allow it. */
-  async #watch(record: SignedInRecord): Promise<void> {
+  #unwatch(): void {
     this.#monitor?.stop();
     this.#monitor = undefined;
+  }
+
+  /** Starts OIDC Session Management for the signed-in user when the OP and the response allow it. */
+  async #watch(record: SignedInRecord): Promise<void> {
+    this.#unwatch();
     const d = await discover(this.config.issuer).catch(() => undefined);
     const iframe = d?.as.check_session_iframe;
     if (!iframe || !record.sessionState || this.config.sessionInterval === 0 || this.#record !== record) return;
@@ -428,8 +431,7 @@ export class AqClient extends EventTarget {
 
   /** Stops watching the session and listening to other tabs; the stored user stays. */
   dispose(): void {
-    this.#monitor?.stop();
-    this.#monitor = undefined;
+    this.#unwatch();
     clearTimeout(this.#expiry);
     this.#tabs.close();
     window.removeEventListener('storage', this.#onStorage);
@@ -443,7 +445,7 @@ function warnIfThirdParty(iframe: string): void {
   const rp = location.hostname.split('.').slice(-2).join('.');
   if (warned || op === rp) return;
   warned = true;
-  console.info(`aq-signin: the OP (${new URL(iframe).origin}) is on another site than this page; where the browser blocks third-party cookies its session iframe answers "error" and session monitoring stops (aq-error AQ_SESSION_CHECK_UNAVAILABLE) rather than signing the user out.`);
+  console.info(`aq-signin: the OP ${new URL(iframe).origin} is on another site; where third-party cookies are blocked, session monitoring stops (AQ_SESSION_CHECK_UNAVAILABLE) and the user stays signed in.`);
 }
 
 /** Creates a client; throws `AQ_CONFIG_INVALID` on bad options. */

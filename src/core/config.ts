@@ -51,26 +51,12 @@ export interface AqConfig {
   backendUrl?: string;
 }
 
-// Option name -> attribute name, so that a message names what the page author actually wrote.
-const ATTR: Record<keyof AqClientOptions, string> = {
-  issuer: 'issuer',
-  clientId: 'client-id',
-  scope: 'scope',
-  responseType: 'response-type',
-  responseMode: 'response-mode',
-  display: 'display',
-  redirectUri: 'redirect-uri',
-  prompt: 'prompt',
-  loginHint: 'login-hint',
-  uiLocales: 'ui-locales',
-  acrValues: 'acr-values',
-  maxAge: 'max-age',
-  authParams: 'auth-params',
-  storage: 'storage',
-  sessionInterval: 'session-interval',
-  initUrl: 'init-url',
-  backendUrl: 'backend-url',
-};
+/** Every option, in the order of the attribute table; the element's configuration properties. */
+export const OPTIONS = [
+  'issuer', 'clientId', 'scope', 'responseType', 'responseMode', 'display', 'redirectUri', 'prompt',
+  'loginHint', 'uiLocales', 'acrValues', 'maxAge', 'authParams', 'storage', 'sessionInterval',
+  'initUrl', 'backendUrl',
+] as const satisfies readonly (keyof AqClientOptions)[];
 
 // Parameters the SDK owns: letting auth-params override them would undo state, nonce or PKCE.
 export const RESERVED_PARAMS = new Set([
@@ -81,7 +67,17 @@ export const RESERVED_PARAMS = new Set([
 const RESPONSE_ORDER = ['code', 'id_token', 'token'];
 
 function invalid(option: keyof AqClientOptions, problem: string): AqError {
-  return new AqError('AQ_CONFIG_INVALID', `"${ATTR[option]}" ${problem}`);
+  // The attribute's name (client-id), so that the message names what the page author wrote.
+  return new AqError('AQ_CONFIG_INVALID', `"${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}" ${problem}`);
+}
+
+/** The URL, or undefined for anything that does not parse as one. */
+export function urlOf(value: unknown, base?: string): URL | undefined {
+  try {
+    return typeof value === 'string' ? new URL(value, base) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function oneOf<T extends string>(option: keyof AqClientOptions, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -96,12 +92,8 @@ export function isLoopback(url: URL): boolean {
 }
 
 function parseUrl(option: keyof AqClientOptions, value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw invalid(option, `must be an absolute URL, got "${value}"`);
-  }
+  const url = urlOf(value);
+  if (!url) throw invalid(option, `must be an absolute URL, got "${value}"`);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url))) {
     throw invalid(option, `must use https (http only on localhost), got "${value}"`);
   }
@@ -173,7 +165,7 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
   }
   const display = oneOf('display', options.display, ['popup', 'redirect'] as const, 'popup');
   const storage = oneOf('storage', options.storage, ['session', 'local', 'memory'] as const, 'session');
-  const redirectUri = options.redirectUri ? parseRedirectUri(options.redirectUri) : defaultRedirectUri();
+  const redirectUri = options.redirectUri ? pageUrl('redirectUri', options.redirectUri) : defaultRedirectUri();
   // The popup hands the response back over a same-origin channel, so it must land on this origin.
   if (display === 'popup' && new URL(redirectUri).origin !== location.origin) {
     throw invalid('redirectUri', `must be on this page's origin (${location.origin}) when display is "popup", got "${redirectUri}"`);
@@ -210,21 +202,9 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
 
 /** A URL relative to the page, as a page author writes it (`/api/auth/code`). */
 function pageUrl(option: keyof AqClientOptions, value: string): string {
-  try {
-    return new URL(value, location.href).href;
-  } catch {
-    throw invalid(option, `must be a URL, got "${value}"`);
-  }
-}
-
-function parseRedirectUri(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value, location.href);
-  } catch {
-    throw invalid('redirectUri', `must be a URL, got "${value}"`);
-  }
+  const url = urlOf(value, location.href);
+  if (!url) throw invalid(option, `must be a URL, got "${value}"`);
   // RFC 6749 §3.1.2: the redirection endpoint URI must not include a fragment.
-  if (url.hash) throw invalid('redirectUri', `must not have a fragment, got "${value}"`);
+  if (option === 'redirectUri' && url.hash) throw invalid(option, `must not have a fragment, got "${value}"`);
   return url.href;
 }

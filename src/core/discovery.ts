@@ -1,5 +1,5 @@
 import { AqError } from '../errors.js';
-import { isLoopback } from './config.js';
+import { isLoopback, urlOf } from './config.js';
 import { getObject } from './http.js';
 import type { Jwks } from './jws.js';
 
@@ -29,14 +29,6 @@ const ready = new Map<string, Discovered>();
 
 const REQUIRED = ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const;
 const OPTIONAL = ['userinfo_endpoint', 'end_session_endpoint', 'check_session_iframe'] as const;
-
-function urlOf(value: unknown): URL | undefined {
-  try {
-    return typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The document must be about the configured issuer (OIDC Discovery §4.3: otherwise another OP could

@@ -97,7 +97,7 @@ describe('validateIdToken: signatures', () => {
     ['a JWE (five parts)', (t: string) => `${t}.x.y`, /compact JWS/],
     ['padding in base64url', (t: string) => `${t}==`, /base64url/],
     ['a header that is not JSON', (t: string) => `${text('{alg')}.${t.split('.').slice(1).join('.')}`, /header/],
-    ['an array as payload', (t: string) => `${t.split('.')[0]}.${json([1])}.${t.split('.')[2]}`, /payload is not a JSON object/],
+    ['an array as payload', (t: string) => `${t.split('.')[0]}.${json([1])}.${t.split('.')[2]}`, /payload is not a base64url JSON object/],
   ])('refuses %s', async (_name, spoil, message) => {
     const s = signers.get('RS256')!;
     const token = spoil(await s.sign({ alg: 'RS256', kid: s.jwk.kid }, goodClaims()));
@@ -146,7 +146,7 @@ describe('validateIdToken: signatures', () => {
     const b = signers.get('RS384')!;
     const token = await a.sign({ alg: 'RS256' }, goodClaims());
     await expect(validateIdToken(discovered([a.jwk]), token, expected())).resolves.toMatchObject({ sub: 'alice' });
-    await expect(validateIdToken(discovered([a.jwk, { ...b.jwk }]), token, expected())).rejects.toThrow(/2 keys .* no "kid"/);
+    await expect(validateIdToken(discovered([a.jwk, { ...b.jwk }]), token, expected())).rejects.toThrow(/2 keys .* \(no "kid", RS256\): ambiguous/);
   });
 
   it('refuses an RSA key shorter than 2048 bits', async () => {

@@ -1,8 +1,7 @@
-import { AqError } from '../errors.js';
 import type { Discovered } from './discovery.js';
 import { fetchJwks } from './discovery.js';
 import type { DecodedJws } from './jws.js';
-import { candidateKeys, decodeJws, verifyJws } from './jws.js';
+import { candidateKeys, decodeJws, invalid, verifyJws } from './jws.js';
 import { base64url } from './transaction.js';
 
 /** The validated claims of an ID token (OIDC Core §2); the rest of the claims come along. */
@@ -38,10 +37,6 @@ export interface Expected {
 /** Clock skew allowed on exp, iat, nbf and auth_time, in seconds (as oauth4webapi and jose allow). */
 export const CLOCK_TOLERANCE = 30;
 
-function invalid(problem: string, cause?: unknown): AqError {
-  return new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: ${problem}`, { cause });
-}
-
 const iso = (s: number) => new Date(s * 1000).toISOString();
 
 /**
@@ -50,12 +45,7 @@ const iso = (s: number) => new Date(s * 1000).toISOString();
  * Every failure is AQ_ID_TOKEN_INVALID naming the claim.
  */
 export async function validateIdToken(d: Discovered, token: string, expected: Expected): Promise<IdTokenClaims> {
-  let jws: DecodedJws;
-  try {
-    jws = decodeJws(token);
-  } catch (err) {
-    throw invalid((err as Error).message, err);
-  }
+  const jws = decodeJws(token);
   await checkSignature(d, jws);
   const claims = checkClaims(jws.payload, d.as.issuer, expected);
   const alg = jws.header.alg;
@@ -75,16 +65,9 @@ async function checkSignature(d: Discovered, jws: DecodedJws): Promise<void> {
     keys = candidateKeys(d.jwks, jws.header);
   }
   const { kid, alg } = jws.header;
-  const named = kid === undefined ? 'its header has no "kid"' : `"kid" "${kid}"`;
-  if (keys.length === 0) throw invalid(`no key of the OP's JWKS fits its "alg" ${alg} and ${named}`);
-  if (keys.length > 1) throw invalid(`${keys.length} keys of the OP's JWKS fit its "alg" ${alg} and ${named}: which one signed is ambiguous`);
-  let valid: boolean;
-  try {
-    valid = await verifyJws(jws, keys[0]);
-  } catch (err) {
-    throw invalid((err as Error).message, err);
-  }
-  if (!valid) throw invalid(`the ${alg} signature does not verify with the OP's key${kid === undefined ? '' : ` "${kid}"`}`);
+  const which = `(${kid === undefined ? 'no "kid"' : `"kid" "${kid}"`}, ${alg})`;
+  if (keys.length !== 1) throw invalid(keys.length ? `${keys.length} keys of the OP's JWKS fit ${which}: ambiguous` : `no key of the OP's JWKS fits ${which}`);
+  if (!(await verifyJws(jws, keys[0]))) throw invalid(`the ${alg} signature does not verify with the OP's key${kid === undefined ? '' : ` "${kid}"`}`);
 }
 
 function checkClaims(payload: Record<string, unknown>, issuer: string, expected: Expected): IdTokenClaims {

@@ -4,6 +4,8 @@
  * browser path because together they cost more bytes than DESIGN.md's whole budget allows; the
  * checks are the same, and the hostile OP suite (e2e/hostile) exercises each of them.
  */
+import { AqError } from '../errors.js';
+import { isObject } from './http.js';
 
 /** A public key of the OP's JWKS (RFC 7517 §4); only the members used here are named. */
 export interface Jwk {
@@ -28,12 +30,14 @@ export interface DecodedJws {
   signature: Uint8Array<ArrayBuffer>;
 }
 
-/** Thrown for any malformed or unverifiable JWS; the message names what was wrong. */
-export class JwsError extends Error {}
+/** Any malformed or unverifiable ID token; the message names what was wrong. */
+export function invalid(problem: string, cause?: unknown): AqError {
+  return new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: ${problem}`, { cause });
+}
 
 /** RFC 4648 §5 base64url without padding; anything else (padding, +, /, spaces) is refused. */
 export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  if (!/^[\w-]*$/.test(text)) throw new JwsError('not base64url');
+  if (!/^[\w-]*$/.test(text)) throw invalid('not base64url');
   const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
@@ -43,10 +47,10 @@ function jsonPart(part: string, what: string): Record<string, unknown> {
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromBase64url(part)));
   } catch {
-    throw new JwsError(`its ${what} is not base64url JSON`);
+    // Falls through to the message below.
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new JwsError(`its ${what} is not a JSON object`);
-  return value as Record<string, unknown>;
+  if (!isObject(value)) throw invalid(`its ${what} is not a base64url JSON object`);
+  return value;
 }
 
 /**
@@ -59,12 +63,12 @@ const ALG = /^(?:[RPE]S(?:256|384|512)|EdDSA|Ed25519)$/;
 export function decodeJws(token: string): DecodedJws {
   const parts = token.split('.');
   // Five parts would be a JWE: an encrypted ID token is not supported, and is not silently trusted.
-  if (parts.length !== 3) throw new JwsError(`it is not a compact JWS (${parts.length} parts, expected 3)`);
+  if (parts.length !== 3) throw invalid(`it is not a compact JWS (${parts.length} parts, expected 3)`);
   const header = jsonPart(parts[0], 'header');
-  if (typeof header.alg !== 'string' || !ALG.test(header.alg)) throw new JwsError(`"alg" ${JSON.stringify(header.alg)} is not allowed (asymmetric signatures only)`);
+  if (typeof header.alg !== 'string' || !ALG.test(header.alg)) throw invalid(`"alg" ${JSON.stringify(header.alg)} is not allowed (asymmetric signatures only)`);
   // RFC 7515 §4.1.11: extensions marked critical must be understood; we understand none.
-  if (header.crit !== undefined) throw new JwsError(`"crit" ${JSON.stringify(header.crit)} names extensions this client does not support`);
-  if (header.kid !== undefined && typeof header.kid !== 'string') throw new JwsError('"kid" is not a string');
+  if (header.crit !== undefined) throw invalid(`"crit" ${JSON.stringify(header.crit)} names extensions this client does not support`);
+  if (header.kid !== undefined && typeof header.kid !== 'string') throw invalid('"kid" is not a string');
   return {
     header: header as DecodedJws['header'],
     payload: jsonPart(parts[1], 'payload'),
@@ -84,13 +88,15 @@ interface WebCryptoAlg {
 function webCrypto(alg: string): WebCryptoAlg {
   const bits = alg.slice(2);
   const hash = `SHA-${bits}`;
-  if (alg.startsWith('RS')) return { kty: 'RSA', importAs: { name: 'RSASSA-PKCS1-v1_5', hash }, verifyAs: { name: 'RSASSA-PKCS1-v1_5' } };
-  if (alg.startsWith('PS')) return { kty: 'RSA', importAs: { name: 'RSA-PSS', hash }, verifyAs: { name: 'RSA-PSS', saltLength: +bits / 8 } };
-  if (alg.startsWith('ES')) {
+  const family = alg.slice(0, 2);
+  if (family === 'ES') {
     const crv = `P-${bits === '512' ? '521' : bits}`;
     return { kty: 'EC', crv, importAs: { name: 'ECDSA', namedCurve: crv }, verifyAs: { name: 'ECDSA', hash } };
   }
-  return { kty: 'OKP', crv: 'Ed25519', importAs: { name: 'Ed25519' }, verifyAs: { name: 'Ed25519' } };
+  if (family === 'Ed') return { kty: 'OKP', crv: 'Ed25519', importAs: { name: 'Ed25519' }, verifyAs: { name: 'Ed25519' } };
+  // RSASSA-PKCS1-v1_5 ignores saltLength; RSA-PSS uses a salt as long as the hash (RFC 7518 §3.5).
+  const name = family === 'RS' ? 'RSASSA-PKCS1-v1_5' : 'RSA-PSS';
+  return { kty: 'RSA', importAs: { name, hash }, verifyAs: { name, saltLength: +bits / 8 } };
 }
 
 /**
@@ -122,9 +128,9 @@ export async function verifyJws(jws: DecodedJws, jwk: Jwk): Promise<boolean> {
   try {
     key = await crypto.subtle.importKey('jwk', { kty, crv, n, e, x, y } as JsonWebKey, importAs, false, ['verify']);
   } catch (err) {
-    throw new JwsError(`the OP's key${jwk.kid ? ` "${jwk.kid}"` : ''} cannot be used for ${jws.header.alg}: ${(err as Error).message}`);
+    throw invalid(`the OP's key${jwk.kid ? ` "${jwk.kid}"` : ''} cannot be used for ${jws.header.alg}: ${(err as Error).message}`);
   }
   const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
-  if (bits < MIN_RSA_BITS) throw new JwsError(`the OP's RSA key has ${bits} bits, fewer than ${MIN_RSA_BITS}`);
+  if (bits < MIN_RSA_BITS) throw invalid(`the OP's RSA key has ${bits} bits, fewer than ${MIN_RSA_BITS}`);
   return crypto.subtle.verify(verifyAs, key, jws.signature, jws.input);
 }

@@ -16,11 +16,6 @@ interface RelayMessage {
   response: string;
 }
 
-function isRelayMessage(data: unknown): data is RelayMessage {
-  const m = data as RelayMessage | null;
-  return typeof m === 'object' && m !== null && m.type === 'aq-signin:response' && typeof m.state === 'string' && typeof m.response === 'string';
-}
-
 /**
  * Opens the popup. Must run synchronously inside the click handler: any await before
  * `window.open` loses the user gesture and popup blockers win.
@@ -49,9 +44,10 @@ export function waitForRelay(
     const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : undefined;
     let grace: ReturnType<typeof setTimeout> | undefined;
     const accept = (data: unknown) => {
-      if (!isRelayMessage(data) || data.state !== state) return;
+      const m = data as Partial<RelayMessage> | null;
+      if (m?.type !== 'aq-signin:response' || m.state !== state || typeof m.response !== 'string') return;
       cleanup();
-      resolve(new URLSearchParams(data.response));
+      resolve(new URLSearchParams(m.response));
     };
     const onChannel = (e: MessageEvent) => accept(e.data);
     // Only our own origin and only the window we opened: a page that frames or opens us cannot inject a response.

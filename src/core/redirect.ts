@@ -26,11 +26,8 @@ export function takeRedirectResponse(mine: (tx: Transaction) => boolean): { para
   if (tx === 'other') return undefined;
   taken = true;
   cleanLocation();
-  if (tx === 'used') {
-    throw new AqError('AQ_STATE_INVALID', 'the authorization response was already used (a reloaded or replayed callback URL); sign in again');
-  }
   if (tx === 'unknown') {
-    throw new AqError('AQ_STATE_INVALID', 'the authorization response has a "state" that matches no sign-in started in this tab');
+    throw new AqError('AQ_STATE_INVALID', 'the authorization response\'s "state" matches no sign-in pending in this tab (a reloaded or replayed callback URL?); sign in again');
   }
   return { params: cb.params, tx };
 }

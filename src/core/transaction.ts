@@ -18,7 +18,6 @@ export interface Transaction {
 }
 
 const PREFIX = 'aq-signin:tx:';
-const USED = 'aq-signin:used-states';
 /** A sign-in the user abandoned at the OP is not worth keeping longer than this. */
 const MAX_AGE_MS = 30 * 60 * 1000;
 
@@ -76,9 +75,9 @@ export function dropTransaction(tx: Pick<Transaction, 'state' | 'display'>): voi
  * Takes the redirect transaction for `state` out of storage, so that a reloaded or replayed
  * callback URL finds nothing. `mine` lets several clients on one page leave each other's alone.
  */
-export function takeRedirectTransaction(state: string, mine: (tx: Transaction) => boolean): Transaction | 'used' | 'unknown' | 'other' {
+export function takeRedirectTransaction(state: string, mine: (tx: Transaction) => boolean): Transaction | 'unknown' | 'other' {
   const raw = safeGet(sessionStorage, PREFIX + state);
-  if (raw === null) return usedStates().includes(state) ? 'used' : 'unknown';
+  if (raw === null) return 'unknown';
   let tx: Transaction;
   try {
     tx = JSON.parse(raw) as Transaction;
@@ -87,24 +86,7 @@ export function takeRedirectTransaction(state: string, mine: (tx: Transaction) =
   }
   if (tx.createdAt && !mine(tx)) return 'other';
   sessionStorage.removeItem(PREFIX + state);
-  markUsed(state);
   return Date.now() - tx.createdAt > MAX_AGE_MS ? 'unknown' : tx;
-}
-
-function usedStates(): string[] {
-  try {
-    const list: unknown = JSON.parse(safeGet(sessionStorage, USED) ?? '[]');
-    return Array.isArray(list) ? list.filter((s): s is string => typeof s === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-/** Keeps the last few used states so that a replay gets a precise message, not "unknown state". */
-export function markUsed(state: string): void {
-  const list = usedStates().filter((s) => s !== state);
-  list.push(state);
-  sessionStorage.setItem(USED, JSON.stringify(list.slice(-10)));
 }
 
 function safeGet(store: Storage, key: string): string | null {

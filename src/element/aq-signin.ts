@@ -2,7 +2,7 @@ import { html, LitElement, svg } from 'lit';
 import type { PropertyValues } from 'lit';
 import { AqClient } from '../core/client.js';
 import type { AqClientOptions, AqConfig } from '../core/config.js';
-import { resolveConfig } from '../core/config.js';
+import { OPTIONS as CONFIG_PROPS, resolveConfig } from '../core/config.js';
 import { parseCallback } from '../core/callback.js';
 import { relayPopupResponse } from '../core/popup.js';
 import type { AqProfile } from '../core/store.js';
@@ -12,14 +12,6 @@ import { emit } from '../events.js';
 import { labelsFor } from './locales.js';
 import { styles } from './aq-signin.styles.js';
 
-// Properties that make up the client's configuration: changing one builds a new client.
-const CONFIG_PROPS = [
-  'issuer', 'clientId', 'scope', 'responseType', 'responseMode', 'display', 'redirectUri', 'prompt',
-  'loginHint', 'uiLocales', 'acrValues', 'maxAge', 'authParams', 'storage', 'sessionInterval',
-  'initUrl', 'backendUrl',
-] as const;
-
-/** Page-wide defaults, e.g. from the script tag's data-* attributes; an element's own attributes win. */
 const defaults: Partial<Record<string, string>> = {};
 
 /** Sets defaults for every `<aq-signin>` of the page, keyed by property name (`clientId`, `scope`, ...). */
