@@ -1,7 +1,7 @@
 import { AqError } from '../errors.js';
 import { isLoopback, urlOf } from './config.js';
-import { getObject } from './http.js';
-import type { Jwks } from './jws.js';
+import { getObject, isObject } from './http.js';
+import type { Jwk, Jwks } from './jws.js';
 
 /** The members of the OP's discovery document this client uses (OIDC Discovery §3, Session Management, RFC 9207). */
 export interface Metadata {
@@ -73,7 +73,8 @@ async function load(issuer: URL): Promise<Discovered> {
 export async function fetchJwks(uri: string): Promise<Jwks> {
   const jwks = await getObject(uri);
   if (!Array.isArray(jwks.keys)) throw new Error('no "keys" array');
-  return jwks as unknown as Jwks;
+  // Members that are not objects cannot be keys: dropped here, so key selection never trips on them.
+  return { keys: jwks.keys.filter(isObject) as Jwk[] };
 }
 
 /** How long a tab reuses what it fetched: five minutes, as oauth4webapi keeps a JWKS fresh. */

@@ -96,6 +96,7 @@ describe('validateIdToken: signatures', () => {
   it.each([
     ['a JWE (five parts)', (t: string) => `${t}.x.y`, /compact JWS/],
     ['padding in base64url', (t: string) => `${t}==`, /base64url/],
+    ['a signature of an impossible base64url length', (t: string) => `${t}A`.replace(/\.[^.]*$/, '.AAAAA'), /base64url/],
     ['a header that is not JSON', (t: string) => `${text('{alg')}.${t.split('.').slice(1).join('.')}`, /header/],
     ['an array as payload', (t: string) => `${t.split('.')[0]}.${json([1])}.${t.split('.')[2]}`, /payload is not a base64url JSON object/],
   ])('refuses %s', async (_name, spoil, message) => {
@@ -121,6 +122,13 @@ describe('validateIdToken: signatures', () => {
     const token = await s.sign({ alg: 'RS256', kid: s.jwk.kid }, goodClaims());
     await expect(validateIdToken(discovered([key]), token, expected())).rejects.toThrow(/no key of the OP's JWKS fits/);
     expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('skips what cannot be a key in a refetched JWKS', async () => {
+    const s = signers.get('RS256')!;
+    serveJwks([null, 'x', { ...s.jwk, key_ops: 'verify' }, s.jwk] as unknown as Jwk[]);
+    const token = await s.sign({ alg: 'RS256', kid: s.jwk.kid }, goodClaims());
+    await expect(validateIdToken(discovered([]), token, expected())).resolves.toMatchObject({ sub: 'alice' });
   });
 
   it('an EC key of another curve does not verify ES384', async () => {

@@ -37,8 +37,14 @@ export function invalid(problem: string, cause?: unknown): AqError {
 
 /** RFC 4648 §5 base64url without padding; anything else (padding, +, /, spaces) is refused. */
 export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  if (!/^[\w-]*$/.test(text)) throw invalid('not base64url');
-  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  let bin: string | undefined;
+  try {
+    // atob also throws on a length no encoder writes (4n + 1).
+    if (/^[\w-]*$/.test(text)) bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    // Reported below.
+  }
+  if (bin === undefined) throw invalid('a part is not base64url');
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
@@ -112,7 +118,7 @@ export function candidateKeys(jwks: Jwks, header: DecodedJws['header']): Jwk[] {
       (header.kid === undefined || k.kid === header.kid) &&
       (k.alg === undefined || k.alg === header.alg || (header.alg === 'Ed25519' && k.alg === 'EdDSA')) &&
       (k.use === undefined || k.use === 'sig') &&
-      (k.key_ops === undefined || k.key_ops.includes('verify')),
+      (k.key_ops === undefined || (Array.isArray(k.key_ops) && k.key_ops.includes('verify'))),
   );
 }
 
