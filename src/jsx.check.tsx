@@ -1,0 +1,18 @@
+// Compiled by `npm run typecheck` only: the JSX typings accept what the README shows and refuse
+// what the element would reject.
+import type {} from './jsx.js';
+
+export const readme = (
+  <aq-signin issuer="https://op.example.com" client-id="my-client" theme="orange" avatar onaq-profile={(e) => e.detail.profile.sub.toUpperCase()} />
+);
+
+export const logout = <aq-signin issuer="https://op.example.com" client-id="c" onaq-logout={(e) => e.detail.reason === 'remote'} />;
+
+// @ts-expect-error "client-id" is required
+export const noClient = <aq-signin issuer="https://op.example.com" />;
+
+// @ts-expect-error "purple" is not a theme
+export const badTheme = <aq-signin issuer="https://op.example.com" client-id="c" theme="purple" />;
+
+// @ts-expect-error the event detail of aq-logout has no profile
+export const wrongDetail = <aq-signin issuer="https://op.example.com" client-id="c" onaq-logout={(e) => e.detail.profile} />;
