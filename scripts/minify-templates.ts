@@ -1,7 +1,5 @@
 import type { Plugin } from 'vite';
 
-// A build plugin for our own sources: the whitespace and comments inside Lit's css`` templates.
-// Minifiers keep template literals verbatim, so a readable stylesheet would ship as written.
 /** Whitespace-insensitive CSS: comments and indentation out, nothing else touched. */
 export function minifyCss(css: string): string {
   return css
@@ -13,6 +11,10 @@ export function minifyCss(css: string): string {
     .trim();
 }
 
+/**
+ * A build plugin for our own sources: the whitespace and comments inside Lit's css`` templates.
+ * Minifiers keep template literals verbatim, so a readable stylesheet would ship as written.
+ */
 export function minifyTemplates(): Plugin {
   return {
     name: 'aq-minify-templates',

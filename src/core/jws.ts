@@ -2,7 +2,7 @@
  * JWS compact serialization (RFC 7515) verified with the browser's WebCrypto: the crypto is the
  * platform's, this module only maps JOSE names onto it. It replaces oauth4webapi and jose on the
  * browser path because together they cost more bytes than DESIGN.md's whole budget allows; the
- * checks are the same, and the hostile OP suite (e2e/hostile) exercises each of them.
+ * checks are the same; src/core/id-token.test.ts and the hostile OP suite (e2e/hostile) exercise them.
  */
 import { AqError } from '../errors.js';
 import { isObject } from './http.js';

@@ -12,6 +12,7 @@ import { emit } from '../events.js';
 import { labelsFor } from './locales.js';
 import { styles } from './aq-signin.styles.js';
 
+/** Page-wide defaults, e.g. from the script tag's data-* attributes; an element's own attributes win. */
 const defaults: Partial<Record<string, string>> = {};
 
 /** Sets defaults for every `<aq-signin>` of the page, keyed by property name (`clientId`, `scope`, ...). */

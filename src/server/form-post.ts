@@ -10,7 +10,6 @@ export interface FormPostOptions {
   returnTo: string;
 }
 
-
 /**
  * The redirect URI for `response-mode="form_post"` (OAuth 2.0 Form Post Response Mode): the OP
  * POSTs the response here, and this answers 303 See Other to `returnTo` with the response in the
