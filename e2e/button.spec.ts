@@ -69,3 +69,50 @@ test('keyboard: Tab reaches the button, Enter signs in, the focus ring shows', a
   const [popup] = await Promise.all([page.waitForEvent('popup'), page.keyboard.press('Enter')]);
   expect(popup.url()).toContain(`${OP}/`);
 });
+
+test("slots: the page's label, signed-in label and icon replace ours, and ours come back without them", async ({ page }) => {
+  await openSignin(page);
+  // The accessible name is computed on the flat tree, slotted nodes included (textContent is not).
+  const button = page.locator('aq-signin button');
+  const ownIcon = page.locator('aq-signin svg[part=icon]');
+  await expect(ownIcon).toBeVisible();
+  await page.locator('aq-signin').evaluate((el) => {
+    el.insertAdjacentHTML('beforeend', ' <b>Log in with Acme</b> <span slot="signed-in">Leave Acme</span><i slot="icon" aria-hidden="true">A</i>');
+  });
+  await expect(button).toHaveAccessibleName('Log in with Acme');
+  await expect(ownIcon).toBeHidden();
+  await signInWithPopup(page);
+  await expect(button).toHaveAccessibleName('Leave Acme');
+  // Without a signed-in label, the default one, even though a signed-out label is slotted.
+  await page.locator('aq-signin [slot=signed-in]').evaluate((el) => el.remove());
+  await expect(button).toHaveAccessibleName('Sign out Alice');
+  await page.locator('aq-signin [slot=icon]').evaluate((el) => el.remove());
+  await expect(ownIcon).toBeVisible();
+});
+
+for (const [picture, shown] of [
+  ['data:image/svg+xml,%3Csvg xmlns="http://www.w3.org/2000/svg"/%3E', true],
+  ['http://localhost:3100/alice.png', false],
+] as const) {
+  test(`avatar: a picture claim ${picture.slice(0, 5)}… is ${shown ? 'shown in place of the icon' : 'refused'}`, async ({ page }) => {
+    await page.route(`${OP}/me`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), picture } });
+    });
+    await openSignin(page, { avatar: '' });
+    await signInWithPopup(page);
+    const avatar = page.locator('aq-signin img[part=avatar]');
+    if (shown) {
+      await expect(avatar).toHaveAttribute('src', picture);
+      await expect(avatar).toHaveAttribute('alt', 'Alice');
+      await expect(page.locator('aq-signin svg[part=icon]')).toHaveCount(0);
+    } else {
+      await expect(page.locator('aq-signin svg[part=icon]')).toBeVisible();
+      await expect(avatar).toHaveCount(0);
+    }
+    await page.locator('aq-signin button').click();
+    await nextEvent(page, 'aq-logout');
+    await expect(avatar).toHaveCount(0);
+    await expect(page.locator('aq-signin svg[part=icon]')).toBeVisible();
+  });
+}
