@@ -109,6 +109,8 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
     [AUTHSIGNAL_CLIENT.id]: server.createBackchannelLogoutHandler({ issuer, clientId: AUTHSIGNAL_CLIENT.id, onLogout: onLogout(AUTHSIGNAL_CLIENT.id) }),
   };
 
+  const formPost = Object.fromEntries(['/', '/redirect.html', '/e2e/pages/signin.html'].map((page) => [page, server.createFormPostHandler({ returnTo: page })]));
+
   async function init(request, url) {
     if (request.method !== 'POST') return jsonResponse(405, { error: 'invalid_request', error_description: 'use POST' }, { allow: 'POST' });
     const body = {
@@ -160,8 +162,12 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
       case '/api/auth/init': return init(request, url);
       case '/api/auth/code': return authsignalCode(request);
       case '/api/plain/code': return plainCode(request);
-      // response-mode="form_post": the OP posts here; ?return= names the page (same origin only).
-      case '/api/auth/form-post': return server.createFormPostHandler({ returnTo: url.searchParams.get('return') || '/' })(request);
+      // response-mode="form_post": the OP posts here; ?return= picks one of a fixed list of pages
+      // (the demo and the e2e suite share this backend), never a page taken as given.
+      case '/api/auth/form-post': {
+        const handler = formPost[url.searchParams.get('return') ?? '/'];
+        return handler ? handler(request) : jsonResponse(400, { error: 'invalid_request', error_description: 'unknown return page' });
+      }
       case '/api/backchannel-logout': {
         const handler = backchannel[url.searchParams.get('client_id') ?? BACKEND_CLIENT.id];
         return handler ? handler(request) : jsonResponse(400, { error: 'invalid_request', error_description: 'unknown client_id' });
