@@ -140,10 +140,12 @@ async function idle(side) {
 const idles = { ours: [], theirs: [] };
 for (let i = 0; i < Math.min(RUNS, 3); i++) for (const side of ['ours', 'theirs']) idles[side].push(await idle(side));
 const idleFig = (side, key, digits = 1) => median(idles[side].map((x) => x[key])).toFixed(digits);
+// The figures that vary from run to run carry their spread, as the journeys' do.
+const idleSpread = (side, key, digits) => `${idleFig(side, key, digits)} (${spread(idles[side].map((x) => x[key]))})`;
 row('check_session polls per minute, visible', idleFig('ours', 'visible', 0), idleFig('theirs', 'visible', 0), 30);
 row('check_session polls per minute, hidden', idleFig('ours', 'hidden', 0), idleFig('theirs', 'hidden', 0), 0);
-row('main-thread ms per poll', idleFig('ours', 'perPoll', 2), idleFig('theirs', 'perPoll', 2));
-row('OP logout -> page signed out (ms)', idleFig('ours', 'logout', 0), idleFig('theirs', 'logout', 0), 'interval + 1000');
+row('main-thread ms per poll', idleSpread('ours', 'perPoll', 2), idleSpread('theirs', 'perPoll', 2));
+row('OP logout -> page signed out (ms)', idleSpread('ours', 'logout', 0), idleSpread('theirs', 'logout', 0), 'interval + 1000');
 
 await browser.close();
 servers.kill('SIGTERM');
