@@ -16,3 +16,8 @@ export const badTheme = <aq-signin issuer="https://op.example.com" client-id="c"
 
 // @ts-expect-error the event detail of aq-logout has no profile
 export const wrongDetail = <aq-signin issuer="https://op.example.com" client-id="c" onaq-logout={(e) => e.detail.profile} />;
+
+export const sized = <aq-signin issuer="https://op.example.com" client-id="c" size="small" scope="openid" prompt="login" display="redirect" />;
+
+// @ts-expect-error "tiny" is not a size
+export const badSize = <aq-signin issuer="https://op.example.com" client-id="c" size="tiny" />;

@@ -8,38 +8,9 @@
  */
 import type * as React from 'react';
 import type { AqSignin } from './element/aq-signin.js';
-import type { AqEventMap } from './events.js';
+import type { AqSigninAttributes, AqSigninEventProps } from './jsx-types.js';
 
-/** The element's attributes (README, "Element"); `issuer` and `client-id` are required. */
-export interface AqSigninAttributes {
-  issuer: string;
-  'client-id': string;
-  scope?: string;
-  'response-type'?: 'code' | 'id_token' | 'id_token token' | 'code id_token' | 'code token' | 'code id_token token';
-  'response-mode'?: 'query' | 'fragment' | 'form_post';
-  display?: 'popup' | 'redirect';
-  'redirect-uri'?: string;
-  prompt?: string;
-  'login-hint'?: string;
-  'ui-locales'?: string;
-  'acr-values'?: string;
-  'max-age'?: number | string;
-  'auth-params'?: string;
-  'session-interval'?: number | string;
-  storage?: 'session' | 'local' | 'memory';
-  'end-session'?: boolean;
-  'init-url'?: string;
-  'backend-url'?: string;
-  theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';
-  size?: 'small' | 'medium' | 'large';
-  avatar?: boolean;
-  'sign-in-text'?: string;
-  'sign-out-text'?: string;
-  'sign-out-claim'?: string;
-}
-
-/** `onaq-profile={(e) => e.detail.profile}` and the other events, with their details typed. */
-export type AqSigninEventProps = { [K in keyof AqEventMap as `on${K}`]?: (event: AqEventMap[K]) => void };
+export type { AqSigninAttributes, AqSigninEventProps };
 
 declare module 'react' {
   namespace JSX {

@@ -1,0 +1,34 @@
+// What the JSX typings of every framework share: the element's attributes and its events as
+// on<event> props (React 19 and Preact both add a listener for "onaq-profile" as "aq-profile").
+import type { AqEventMap } from './events.js';
+
+/** The element's attributes (README, "Element"); `issuer` and `client-id` are required. */
+export interface AqSigninAttributes {
+  issuer: string;
+  'client-id': string;
+  scope?: string;
+  'response-type'?: 'code' | 'id_token' | 'id_token token' | 'code id_token' | 'code token' | 'code id_token token';
+  'response-mode'?: 'query' | 'fragment' | 'form_post';
+  display?: 'popup' | 'redirect';
+  'redirect-uri'?: string;
+  prompt?: string;
+  'login-hint'?: string;
+  'ui-locales'?: string;
+  'acr-values'?: string;
+  'max-age'?: number | string;
+  'auth-params'?: string;
+  'session-interval'?: number | string;
+  storage?: 'session' | 'local' | 'memory';
+  'end-session'?: boolean;
+  'init-url'?: string;
+  'backend-url'?: string;
+  theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';
+  size?: 'small' | 'medium' | 'large';
+  avatar?: boolean;
+  'sign-in-text'?: string;
+  'sign-out-text'?: string;
+  'sign-out-claim'?: string;
+}
+
+/** `onaq-profile={(e) => e.detail.profile}` and the other events, with their details typed. */
+export type AqSigninEventProps = { [K in keyof AqEventMap as `on${K}`]?: (event: AqEventMap[K]) => void };
