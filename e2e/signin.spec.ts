@@ -1,7 +1,7 @@
 // The walking skeleton: code + PKCE against the dev OP, popup and redirect, in real Chromium.
 import { expect } from '@playwright/test';
 import {
-  buttonText, clickForPopup, count, nextEvent, openSignin, signInWithPopup, signInWithRedirect, storedUserKeys, test,
+  OP, buttonText, clickForPopup, count, loginAtOp, nextEvent, openSignin, signInWithPopup, signInWithRedirect, storedUserKeys, test,
 } from './fixtures';
 
 test('popup sign-in: aq-profile with sub, email and aq:location; the button says who', async ({ page }) => {
@@ -141,4 +141,30 @@ test('coming back from a redirect asks the OP for the token and userinfo only', 
   });
   await signInWithRedirect(page);
   expect(toOp.sort()).toEqual(['/me', '/token']);
+});
+
+test('coming back from a redirect, the token request starts while the page loads, and a late script still hears aq-profile', async ({ page }) => {
+  // The script-tag page: the build runs as the parser reaches it, then the harness (a classic
+  // script) loads slowly on the return, so the rest of the page, a [data-aq-bind] element
+  // included, is parsed and DOMContentLoaded fires only once it ran.
+  let slow = false;
+  let harnessRan = Infinity;
+  await page.route('**/e2e/pages/harness.js', async (route) => {
+    if (!slow) return route.continue();
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+    harnessRan = Date.now();
+  });
+  let tokenAt = 0;
+  page.on('request', (r) => r.url() === `${OP}/token` && (tokenAt = Date.now()));
+  await openSignin(page, { display: 'redirect', 'session-interval': '0' }, '/e2e/pages/script-tag.html');
+  await page.locator('aq-signin button').click();
+  await page.waitForURL((u) => u.origin === OP);
+  slow = true;
+  await loginAtOp(page);
+  const { detail } = await nextEvent(page, 'aq-profile');
+  expect(detail.profile.sub).toBe('alice');
+  await expect(page.locator('[data-aq-bind=given_name]')).toHaveText('Alice');
+  expect(tokenAt).toBeGreaterThan(0);
+  expect(tokenAt).toBeLessThan(harnessRan);
 });

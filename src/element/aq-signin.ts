@@ -27,14 +27,18 @@ const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
 const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend'] as const;
 
 /**
- * Events caused by loading the page wait for DOMContentLoaded, so later scripts can still listen.
- * readyState alone cannot tell: module and deferred scripts run while it is already "interactive"
- * but before DOMContentLoaded; the navigation timing entry says whether it has started.
+ * Whether the document is still being parsed. Events caused by loading the page wait for
+ * DOMContentLoaded, so later scripts can still listen. readyState alone cannot tell: module and
+ * deferred scripts run while it is already "interactive" but before DOMContentLoaded; the
+ * navigation timing entry says whether it has started.
  */
-function afterDomContentLoaded(fn: () => void): void {
+function parsing(): boolean {
   const nav = performance.getEntriesByType?.('navigation')[0] as PerformanceNavigationTiming | undefined;
-  const pending = nav ? nav.domContentLoadedEventStart === 0 : document.readyState === 'loading';
-  if (pending) document.addEventListener('DOMContentLoaded', () => fn(), { once: true });
+  return nav ? nav.domContentLoadedEventStart === 0 : document.readyState === 'loading';
+}
+
+function afterDomContentLoaded(fn: () => void): void {
+  if (parsing()) document.addEventListener('DOMContentLoaded', () => fn(), { once: true });
   else queueMicrotask(fn);
 }
 
@@ -183,8 +187,10 @@ export class AqSignin extends ReactiveElement {
   #client?: AqClient;
   #reportedConfigError?: string;
   // The client reports what happens without a call (remote sign-out, other tabs, expiry); the
-  // element re-dispatches it from itself, where the page listens.
-  #forward = (e: Event) => {
+  // element re-dispatches it from itself, where the page listens. While the page is parsed, it
+  // waits: later scripts add their listeners, and later [data-aq-bind] elements appear.
+  #forward = (e: Event): void => {
+    if (parsing()) return document.addEventListener('DOMContentLoaded', () => this.#forward(e), { once: true });
     const { type, detail } = e as CustomEvent;
     if (type !== 'aq-error') {
       bindClaims(this.profile);
@@ -225,7 +231,9 @@ export class AqSignin extends ReactiveElement {
     const client = this.#getClient();
     if (!client) return;
     client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
-    afterDomContentLoaded(() => void this.#resume(client));
+    // Now, not at DOMContentLoaded: a returning redirect's token request starts while the page is
+    // still being parsed; what it ends in waits for the page's listeners (#forward, #resume).
+    void this.#resume(client);
   }
 
   override disconnectedCallback(): void {
@@ -272,7 +280,7 @@ export class AqSignin extends ReactiveElement {
     try {
       if (await client.handleRedirectCallback()) return;
     } catch (err) {
-      this.#fail(err);
+      afterDomContentLoaded(() => this.#fail(err));
     } finally {
       this.#setBusy(false);
     }
