@@ -1,19 +1,28 @@
-// <aq-signin> inside a framework, configured and heard only through what the framework renders.
+// <aq-signin> inside frameworks, configured and heard only through what each framework renders.
+// Each page records what its listeners heard in window.__heard.
 import { expect } from '@playwright/test';
 import { clickForPopup, loginAtOp, test } from './fixtures';
 
-test('Preact: props set the attributes, onaq-* props hear sign-in and sign-out', async ({ page }) => {
-  const heard = () => page.evaluate(() => (window as any).__preact);
-  await page.goto('/e2e/pages/preact.html');
-  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
-  // "size" is a property of the element, so Preact sets the property, and the element reflects it.
-  await expect(page.locator('aq-signin')).toHaveAttribute('size', 'large');
-  await loginAtOp(await clickForPopup(page), 'alice');
-  await expect.poll(heard).toEqual([{ type: 'aq-profile', sub: 'alice' }]);
-  await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');
-  await page.locator('aq-signin button').click();
-  await expect.poll(heard).toEqual([
-    { type: 'aq-profile', sub: 'alice' },
-    { type: 'aq-logout', reason: 'user' },
-  ]);
-});
+const FRAMEWORKS = [
+  { name: 'React 19', page: 'react', how: 'props set the attributes, onaq-* props' },
+  { name: 'Preact 10', page: 'preact', how: 'props set the attributes, onaq-* props' },
+  { name: 'Vue 3', page: 'vue', how: 'a template with static attributes and @aq-* listeners' },
+];
+
+for (const { name, page: path, how } of FRAMEWORKS) {
+  test(`${name}: ${how} hear sign-in and sign-out`, async ({ page }) => {
+    const heard = () => page.evaluate(() => (window as any).__heard);
+    await page.goto(`/e2e/pages/${path}.html`);
+    await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+    // "size" reached the element (as a property or an attribute), which reflects it.
+    await expect(page.locator('aq-signin')).toHaveAttribute('size', 'large');
+    await loginAtOp(await clickForPopup(page), 'alice');
+    await expect.poll(heard).toEqual([{ type: 'aq-profile', value: 'alice' }]);
+    await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');
+    await page.locator('aq-signin button').click();
+    await expect.poll(heard).toEqual([
+      { type: 'aq-profile', value: 'alice' },
+      { type: 'aq-logout', value: 'user' },
+    ]);
+  });
+}

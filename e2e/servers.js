@@ -38,7 +38,7 @@ const vite = await createServer({
   logLevel: 'warn',
   plugins: [strictPage, demoBackend({ issuer: op.issuer })],
   // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
-  optimizeDeps: { entries: ['e2e/pages/*.html'], include: ['@lit/reactive-element', 'preact'] },
+  optimizeDeps: { entries: ['e2e/pages/*.html'], include: ['@lit/reactive-element', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },
 });
 await vite.listen();

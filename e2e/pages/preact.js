@@ -3,14 +3,14 @@
 import { h, render } from 'preact';
 import '/src/define.ts';
 
-window.__preact = [];
+window.__heard = [];
 const App = () =>
   h('aq-signin', {
     issuer: 'http://localhost:3100',
     'client-id': 'demo',
     size: 'large',
-    'onaq-profile': (e) => window.__preact.push({ type: 'aq-profile', sub: e.detail.profile.sub }),
-    'onaq-logout': (e) => window.__preact.push({ type: 'aq-logout', reason: e.detail.reason }),
-    'onaq-error': (e) => window.__preact.push({ type: 'aq-error', code: e.detail.error.code }),
+    'onaq-profile': (e) => window.__heard.push({ type: 'aq-profile', value: e.detail.profile.sub }),
+    'onaq-logout': (e) => window.__heard.push({ type: 'aq-logout', value: e.detail.reason }),
+    'onaq-error': (e) => window.__heard.push({ type: 'aq-error', value: e.detail.error.code }),
   });
 render(h(App, null), document.getElementById('app'));
