@@ -1,5 +1,5 @@
-// What the JSX typings of every framework share: the element's attributes and its events as
-// on<event> props (React 19 and Preact both add a listener for "onaq-profile" as "aq-profile").
+// What the framework typings share (jsx.ts, jsx-preact.ts, vue.ts): the element's attributes, and
+// its events as on<event> props (React 19 and Preact both listen to "aq-profile" for "onaq-profile").
 import type { AqEventMap } from './events.js';
 
 /** The element's attributes (README, "Element"); `issuer` and `client-id` are required. */

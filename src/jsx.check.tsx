@@ -1,6 +1,8 @@
 // Compiled by `npm run typecheck` only: the JSX typings accept what the README shows and refuse
 // what the element would reject.
 import type {} from './jsx.js';
+import type { OPTIONS } from './core/config.js';
+import type { AqSigninProps } from './vue.js';
 
 export const readme = (
   <aq-signin issuer="https://op.example.com" client-id="my-client" theme="orange" avatar onaq-profile={(e) => e.detail.profile.sub.toUpperCase()} />
@@ -21,3 +23,7 @@ export const sized = <aq-signin issuer="https://op.example.com" client-id="c" si
 
 // @ts-expect-error "tiny" is not a size
 export const badSize = <aq-signin issuer="https://op.example.com" client-id="c" size="tiny" />;
+
+// Every option of the relying party has a typed attribute: a new option fails here until typed.
+type Untyped = Exclude<(typeof OPTIONS)[number], keyof AqSigninProps>;
+export const everyOptionTyped: [Untyped] extends [never] ? true : Untyped = true;
