@@ -2,22 +2,28 @@
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { OP, nextEvent, openSignin, signInWithPopup, test } from './fixtures';
+import { OP, logoutAtOp, nextEvent, openSignin, signInWithPopup, test } from './fixtures';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-test('under a strict CSP with Trusted Types: sign-in and the session monitor work, nothing is violated', async ({ page }) => {
+test('under a strict CSP with Trusted Types: sign-in, the session monitor and a remote sign-out work, nothing is violated', async ({ page }) => {
   const violations: string[] = [];
   page.on('console', (m) => /Content Security Policy|Trusted Type/i.test(m.text()) && violations.push(m.text()));
   page.on('popup', (p) => p.on('console', (m) => /Content Security Policy|Trusted Type/i.test(m.text()) && violations.push(m.text())));
   await openSignin(page, {}, '/e2e/pages/csp.html');
   const response = await page.request.get('/e2e/pages/csp.html');
   expect(response.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
+  // No policy at all may be created: the element builds its DOM without parsing HTML.
+  expect(response.headers()['content-security-policy']).toContain("trusted-types 'none'");
   const { detail } = await signInWithPopup(page, 'alice');
   expect(detail.profile.sub).toBe('alice');
   await expect(page.locator('[data-aq-bind=given_name]')).toHaveText('Alice');
   await expect(page.locator('iframe[title="session check"]')).toHaveCount(1);
   await page.waitForTimeout(2500);
+  // A sign-out at the OP: check_session says "changed", and the silent prompt=none re-check in a
+  // hidden iframe comes back to this page (frame-src 'self') with login_required.
+  await logoutAtOp(page.context());
+  expect((await nextEvent(page, 'aq-logout', 1, 15_000)).detail.reason).toBe('remote');
   expect(violations).toEqual([]);
   expect(await page.evaluate(() => (window as any).__aqEvents.filter((e: any) => e.type === 'aq-error'))).toEqual([]);
 });

@@ -13,8 +13,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // The strict page of the CSP test, served as is (no Vite client injected) with the policy of
 // issue 6: nothing inline, no eval, Trusted Types required.
 export const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", `frame-src http://localhost:${OP_PORT}`,
-  `connect-src 'self' http://localhost:${OP_PORT}`, "img-src 'self' data: https:", "require-trusted-types-for 'script'",
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", `frame-src 'self' http://localhost:${OP_PORT}`,
+  `connect-src 'self' http://localhost:${OP_PORT}`, "img-src 'self' data: https:", "require-trusted-types-for 'script'", "trusted-types 'none'",
 ].join('; ');
 const strictPage = {
   name: 'aq-e2e-strict-page',
