@@ -28,6 +28,27 @@ test('under a strict CSP with Trusted Types: sign-in, the session monitor and a 
   expect(await page.evaluate(() => (window as any).__aqEvents.filter((e: any) => e.type === 'aq-error'))).toEqual([]);
 });
 
+// A policy that forgets one frame source: the refusal is reported at once, with what to add,
+// instead of a time-out that names nothing (the messages below are not those of a time-out).
+test('a CSP whose frame-src leaves out the OP: AQ_SESSION_CHECK_UNAVAILABLE naming the OP, still signed in', async ({ page }) => {
+  await openSignin(page, {}, '/e2e/pages/csp.html?frame-src=self');
+  await signInWithPopup(page);
+  const { detail } = await nextEvent(page, 'aq-error');
+  expect(detail.error.code).toBe('AQ_SESSION_CHECK_UNAVAILABLE');
+  expect(detail.error.message).toContain(`refused to load ${OP} in a frame; add ${OP} to its frame-src`);
+  await expect(page.locator('aq-signin')).toHaveAttribute('signed-in', '');
+});
+
+test("a CSP whose frame-src leaves out 'self': the silent re-check after an OP sign-out names 'self'", async ({ page }) => {
+  await openSignin(page, {}, '/e2e/pages/csp.html?frame-src=op');
+  await signInWithPopup(page);
+  await expect(page.locator('iframe[title="session check"]')).toHaveCount(1);
+  await logoutAtOp(page.context());
+  const { detail } = await nextEvent(page, 'aq-error', 1, 15_000);
+  expect(detail.error.code).toBe('AQ_SESSION_CHECK_UNAVAILABLE');
+  expect(detail.error.message).toContain("add 'self' to its frame-src");
+});
+
 test('a hostile name is shown as text and runs nothing', async ({ page }) => {
   const evil = '<img src=x onerror="window.__pwned=1">';
   // The OP's userinfo answers a name with markup (userinfo claims win over the ID token's).

@@ -11,18 +11,23 @@ export const RP_PORT = 5174;
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // The strict page of the CSP test, served as is (no Vite client injected) with the policy of
-// issue 6: nothing inline, no eval, Trusted Types required.
-export const CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", `frame-src 'self' http://localhost:${OP_PORT}`,
-  `connect-src 'self' http://localhost:${OP_PORT}`, "img-src 'self' data: https:", "require-trusted-types-for 'script'", "trusted-types 'none'",
-].join('; ');
+// issue 6: nothing inline, no eval, Trusted Types required. ?frame-src=op or ?frame-src=self
+// leaves the other frame source out, for the tests of what a too strict policy gives.
+const FRAME_SOURCES = { op: `http://localhost:${OP_PORT}`, self: "'self'" };
+function cspFor(frameSrc = "'self' " + FRAME_SOURCES.op) {
+  return [
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", `frame-src ${frameSrc}`,
+    `connect-src 'self' http://localhost:${OP_PORT}`, "img-src 'self' data: https:", "require-trusted-types-for 'script'", "trusted-types 'none'",
+  ].join('; ');
+}
 const strictPage = {
   name: 'aq-e2e-strict-page',
   configureServer(server) {
     server.middlewares.use((req, res, next) => {
-      if (req.url?.split('?')[0] !== '/e2e/pages/csp.html') return next();
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/e2e/pages/csp.html') return next();
       res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.setHeader('content-security-policy', CSP);
+      res.setHeader('content-security-policy', cspFor(FRAME_SOURCES[url.searchParams.get('frame-src')]));
       res.end(readFileSync(`${root}e2e/pages/csp.html`));
     });
   },

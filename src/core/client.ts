@@ -1,7 +1,7 @@
 import { AqError, toAqError } from '../errors.js';
 import type { AqLogoutReason } from '../events.js';
 import { emit } from '../events.js';
-import { hiddenFrame } from '../session/hidden-frame.js';
+import { hiddenFrame, onFrameRefused } from '../session/hidden-frame.js';
 import { SessionMonitor } from '../session/session-monitor.js';
 import { TabSync } from '../session/tab-sync.js';
 import type { Pkce } from './authorize.js';
@@ -381,15 +381,21 @@ export class AqClient extends EventTarget {
     const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
     const { url, tx } = this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: idTokenHint });
     saveTransaction(tx);
+    // The frame goes to the OP and comes back to the redirect URI: either may be refused.
+    let refused: AqError | undefined;
+    const unwatchCsp = onFrameRefused([new URL(url).origin, new URL(this.config.redirectUri).origin], (why) => {
+      refused = new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent re-check failed: ${why}`);
+    });
     const frame = hiddenFrame(url, 'session re-check');
     const deadline = Date.now() + SILENT_TIMEOUT_MS;
     const timedOut = () => (Date.now() > deadline ? new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent re-check at ${d.as.authorization_endpoint} did not answer within ${SILENT_TIMEOUT_MS} ms`) : undefined);
-    const waiter = waitForRelay(frame.contentWindow!, tx.state, timedOut);
+    const waiter = waitForRelay(frame.contentWindow!, tx.state, () => refused ?? timedOut());
     try {
       const record = await this.#validate(await waiter.response, tx);
       if (!record) throw new AqError('AQ_SESSION_CHECK_UNAVAILABLE', 'the backend answered the silent re-check without a profile');
       return record;
     } finally {
+      unwatchCsp();
       waiter.cancel();
       frame.remove();
       dropTransaction(tx);

@@ -11,3 +11,19 @@ export function hiddenFrame(src: string, title: string): HTMLIFrameElement {
   document.body.append(frame);
   return frame;
 }
+
+/**
+ * Calls `refused` with what to fix when this page's Content-Security-Policy keeps a frame from
+ * loading a page of one of `origins`. The frame then shows an error page that never answers, so
+ * without this a caller could only time out, and say nothing useful. Returns the unsubscribe.
+ */
+export function onFrameRefused(origins: string[], refused: (why: string) => void): () => void {
+  const listener = (e: SecurityPolicyViolationEvent) => {
+    const origin = origins.find((o) => e.blockedURI.startsWith(o));
+    if (!origin || !/^(frame|child)-src$/.test(e.effectiveDirective)) return;
+    const source = origin === location.origin ? "'self'" : origin;
+    refused(`this page's Content-Security-Policy refused to load ${origin} in a frame; add ${source} to its frame-src`);
+  };
+  document.addEventListener('securitypolicyviolation', listener);
+  return () => document.removeEventListener('securitypolicyviolation', listener);
+}

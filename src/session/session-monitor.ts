@@ -1,5 +1,5 @@
 import { AqError } from '../errors.js';
-import { hiddenFrame } from './hidden-frame.js';
+import { hiddenFrame, onFrameRefused } from './hidden-frame.js';
 
 export interface SessionMonitorOptions {
   /** The OP's `check_session_iframe` from discovery. */
@@ -33,6 +33,7 @@ export class SessionMonitor {
   #answerTimer?: ReturnType<typeof setTimeout>;
   #busy = false;
   #stopped = false;
+  #unwatchCsp = () => {};
   #onMessage = (e: MessageEvent) => this.#answer(e);
   #onVisibility = () => {
     if (!document.hidden) this.check();
@@ -47,6 +48,7 @@ export class SessionMonitor {
     if (this.#iframe || this.#stopped) return;
     window.addEventListener('message', this.#onMessage);
     document.addEventListener('visibilitychange', this.#onVisibility);
+    this.#unwatchCsp = onFrameRefused([this.#origin], (why) => this.#unavailable(why));
     const iframe = hiddenFrame(this.#o.checkSessionIframe, 'session check');
     iframe.addEventListener('load', () => this.check(), { once: true });
     iframe.addEventListener('error', () => this.#unavailable(`the check_session_iframe at ${this.#o.checkSessionIframe} did not load`), { once: true });
@@ -60,6 +62,7 @@ export class SessionMonitor {
     clearTimeout(this.#answerTimer);
     window.removeEventListener('message', this.#onMessage);
     document.removeEventListener('visibilitychange', this.#onVisibility);
+    this.#unwatchCsp();
     this.#iframe?.remove();
     this.#iframe = undefined;
   }
