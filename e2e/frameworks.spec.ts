@@ -7,6 +7,7 @@ const FRAMEWORKS = [
   { name: 'React 19', page: 'react', how: 'props set the attributes, onaq-* props' },
   { name: 'Preact 10', page: 'preact', how: 'props set the attributes, onaq-* props' },
   { name: 'Vue 3', page: 'vue', how: 'a template with static attributes and @aq-* listeners' },
+  { name: 'Svelte 5', page: 'svelte', how: 'markup with static attributes and onaq-* attributes' },
 ];
 
 for (const { name, page: path, how } of FRAMEWORKS) {

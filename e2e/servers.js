@@ -2,6 +2,7 @@
 // Vite dev server on :5174 serving e2e/pages/*.html (the library straight from /src) and /dist.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { createServer } from 'vite';
 import { demoBackend } from '../demo/backend/server.js';
 import { startOp } from '../demo/op/provider.js';
@@ -41,7 +42,7 @@ const vite = await createServer({
   appType: 'mpa',
   clearScreen: false,
   logLevel: 'warn',
-  plugins: [strictPage, demoBackend({ issuer: op.issuer })],
+  plugins: [strictPage, demoBackend({ issuer: op.issuer }), svelte()],
   // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
   optimizeDeps: { entries: ['e2e/pages/*.html'], include: ['@lit/reactive-element', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },
