@@ -19,7 +19,8 @@ export function hiddenFrame(src: string, title: string): HTMLIFrameElement {
  */
 export function onFrameRefused(origins: string[], refused: (why: string) => void): () => void {
   const listener = (e: SecurityPolicyViolationEvent) => {
-    const origin = origins.find((o) => e.blockedURI.startsWith(o));
+    // A URL of that origin, or the origin alone (how a cross-origin URL may be reported).
+    const origin = origins.find((o) => e.blockedURI === o || e.blockedURI.startsWith(`${o}/`));
     if (!origin || !/^(frame|child)-src$/.test(e.effectiveDirective)) return;
     const source = origin === location.origin ? "'self'" : origin;
     refused(`this page's Content-Security-Policy refused to load ${origin} in a frame; add ${source} to its frame-src`);
