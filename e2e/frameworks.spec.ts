@@ -4,6 +4,7 @@ import { expect } from '@playwright/test';
 import { clickForPopup, loginAtOp, test } from './fixtures';
 
 const FRAMEWORKS = [
+  { name: 'No framework', page: 'vanilla', how: 'createElement, append, then setAttribute and addEventListener' },
   { name: 'React 19', page: 'react', how: 'props set the attributes, onaq-* props' },
   { name: 'Preact 10', page: 'preact', how: 'props set the attributes, onaq-* props' },
   { name: 'Vue 3', page: 'vue', how: 'a template with static attributes and @aq-* listeners' },
@@ -13,7 +14,7 @@ const FRAMEWORKS = [
 for (const { name, page: path, how } of FRAMEWORKS) {
   test(`${name}: ${how} hear sign-in and sign-out`, async ({ page }) => {
     const heard = () => page.evaluate(() => (window as any).__heard);
-    await page.goto(`/e2e/pages/${path}.html`);
+    await page.goto(`/e2e/pages/in/${path}.html`);
     await expect(page.locator('aq-signin button')).toHaveText('Sign in');
     // "size" reached the element (as a property or an attribute), which reflects it.
     await expect(page.locator('aq-signin')).toHaveAttribute('size', 'large');

@@ -34,6 +34,20 @@ const strictPage = {
   },
 };
 
+// e2e/frameworks.spec.ts: /e2e/pages/in/<name>.html is one page per framework, each running
+// e2e/pages/<name>.js (a page of its own URL, so the popup comes back to the same framework).
+const frameworkPage = {
+  name: 'aq-e2e-framework-page',
+  configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      const name = /^\/e2e\/pages\/in\/(\w+)\.html(\?|$)/.exec(req.url ?? '')?.[1];
+      if (!name) return next();
+      res.setHeader('content-type', 'text/html; charset=utf-8');
+      res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>aq-signin in ${name}</title><script type="module" src="/e2e/pages/${name}.js"></script></head><body><main id="app"></main></body></html>`);
+    });
+  },
+};
+
 // The demo backend runs inside the Vite server (/api/*) and hears the OP's back-channel logouts.
 const op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`], backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout` });
 const vite = await createServer({
@@ -42,9 +56,9 @@ const vite = await createServer({
   appType: 'mpa',
   clearScreen: false,
   logLevel: 'warn',
-  plugins: [strictPage, demoBackend({ issuer: op.issuer }), svelte()],
+  plugins: [strictPage, frameworkPage, demoBackend({ issuer: op.issuer }), svelte()],
   // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
-  optimizeDeps: { entries: ['e2e/pages/*.html'], include: ['@lit/reactive-element', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
+  optimizeDeps: { entries: ['e2e/pages/*.html', 'e2e/pages/*.js'], include: ['@lit/reactive-element', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },
 });
 await vite.listen();

@@ -57,3 +57,37 @@ describe('<aq-signin>', () => {
     expect(customElements.get('aq-signin')).toBeDefined();
   });
 });
+
+describe('<aq-signin> configured after connecting', () => {
+  it('uses attributes set right after append (createElement, append, setAttribute), with no stale config error', async () => {
+    const errors: AqEventDetail['aq-error'][] = [];
+    document.addEventListener('aq-error', (e) => errors.push(e.detail));
+    const el = document.createElement('aq-signin');
+    document.body.append(el);
+    el.setAttribute('issuer', 'https://op.example');
+    el.setAttribute('client-id', 'app');
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 20));
+    // The client was made from the full configuration: its prefetch reached the (offline) network.
+    expect(errors.map((d) => d.error.code)).toEqual(['AQ_DISCOVERY_FAILED']);
+  });
+
+  it('reports a configuration that stays invalid once, and again after it was valid in between', async () => {
+    const errors: AqEventDetail['aq-error'][] = [];
+    document.addEventListener('aq-error', (e) => errors.push(e.detail));
+    const el = document.createElement('aq-signin');
+    document.body.append(el);
+    el.setAttribute('issuer', 'https://op.example');
+    await el.updateComplete;
+    el.setAttribute('scope', 'openid email');
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(errors.map((d) => d.error.code)).toEqual(['AQ_CONFIG_INVALID']);
+    el.setAttribute('client-id', 'app');
+    await el.updateComplete;
+    el.removeAttribute('client-id');
+    await el.updateComplete;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(errors.map((d) => d.error.code).filter((c) => c === 'AQ_CONFIG_INVALID')).toHaveLength(2);
+  });
+});

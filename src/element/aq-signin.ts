@@ -242,17 +242,18 @@ export class AqSignin extends ReactiveElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated || !CONFIG_PROPS.some((p) => changed.has(p))) return;
-    // Frameworks often set attributes after connecting, and a default spelled out changes nothing:
-    // keep the client (and any sign-in it is finishing) unless the effective configuration differs.
+    if (!this.isConnected || !CONFIG_PROPS.some((p) => changed.has(p))) return;
+    // Attributes often arrive after connecting (a framework's bindings; createElement, append,
+    // then setAttribute), also before the first update, and a default spelled out changes
+    // nothing: keep the client (and any sign-in it is finishing) unless the effective
+    // configuration differs, and make one if there was none.
     try {
       if (this.#client && sameConfig(this.#client.config, resolveConfig(this.#options()))) return;
     } catch {
       // Now invalid: the new client below reports it.
     }
     this.#dropClient();
-    this.#reportedConfigError = undefined;
-    if (this.isConnected) this.#start();
+    this.#start();
   }
 
   #dropClient(): void {
@@ -296,13 +297,20 @@ export class AqSignin extends ReactiveElement {
     try {
       this.#client = new AqClient(this.#options());
       for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
+      this.#reportedConfigError = undefined;
       return this.#client;
     } catch (err) {
       // Reported once per configuration: a page author needs one clear message, not one per click.
+      // And only if still true once the page is parsed and the element updated: attributes set
+      // right after connecting may have completed the configuration by then.
       const error = toAqError(err, 'AQ_CONFIG_INVALID', 'invalid configuration');
       if (this.#reportedConfigError !== error.message) {
         this.#reportedConfigError = error.message;
-        afterDomContentLoaded(() => this.#fail(error));
+        afterDomContentLoaded(() =>
+          this.updateComplete.then(() => {
+            if (!this.#client && this.#reportedConfigError === error.message) this.#fail(error);
+          }),
+        );
       }
       return undefined;
     }
