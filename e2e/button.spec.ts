@@ -113,6 +113,12 @@ test("slots: the page's label, signed-in label and icon replace ours, and ours c
   // Without a signed-in label, the default one, even though a signed-out label is slotted.
   await page.locator('aq-signin [slot=signed-in]').evaluate((el) => el.remove());
   await expect(button).toHaveAccessibleName('Sign out Alice');
+  // Signed out, the page's label is back; signed in again (the slot renamed from a slotted label
+  // to none), the default one.
+  await button.click();
+  await expect(button).toHaveAccessibleName('Log in with Acme');
+  await signInWithPopup(page);
+  await expect(button).toHaveAccessibleName('Sign out Alice');
   await page.locator('aq-signin [slot=icon]').evaluate((el) => el.remove());
   await expect(ownIcon).toBeVisible();
 });
@@ -131,7 +137,9 @@ for (const [picture, shown] of [
     const avatar = page.locator('aq-signin img[part=avatar]');
     if (shown) {
       await expect(avatar).toHaveAttribute('src', picture);
-      await expect(avatar).toHaveAttribute('alt', 'Alice');
+      // Decorative: the label names the user once, not twice.
+      await expect(avatar).toHaveAttribute('alt', '');
+      await expect(page.locator('aq-signin button')).toHaveAccessibleName('Sign out Alice');
       await expect(page.locator('aq-signin svg[part=icon]')).toHaveCount(0);
     } else {
       await expect(page.locator('aq-signin svg[part=icon]')).toBeVisible();

@@ -16,8 +16,10 @@ for (const { name, page: path, how } of FRAMEWORKS) {
     const heard = () => page.evaluate(() => (window as any).__heard);
     await page.goto(`/e2e/pages/in/${path}.html`);
     await expect(page.locator('aq-signin button')).toHaveText('Sign in');
-    // "size" reached the element (as a property or an attribute), which reflects it.
+    // "size" reached the element (as a property or an attribute), which reflects it, and the bare
+    // "avatar" turned the boolean on (Vue sets it as a property, from "" only onto a boolean).
     await expect(page.locator('aq-signin')).toHaveAttribute('size', 'large');
+    expect(await page.locator('aq-signin').evaluate((el) => (el as any).avatar)).toBe(true);
     await loginAtOp(await clickForPopup(page), 'alice');
     await expect.poll(heard).toEqual([{ type: 'aq-profile', value: 'alice' }]);
     await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');

@@ -10,6 +10,7 @@ const App = () =>
     issuer: 'http://localhost:3100',
     'client-id': 'demo',
     size: 'large',
+    avatar: true,
     'onaq-profile': (e) => window.__heard.push({ type: 'aq-profile', value: e.detail.profile.sub }),
     'onaq-logout': (e) => window.__heard.push({ type: 'aq-logout', value: e.detail.reason }),
   });

@@ -8,6 +8,7 @@ document.getElementById('app').append(el);
 el.setAttribute('issuer', 'http://localhost:3100');
 el.setAttribute('client-id', 'demo');
 el.setAttribute('size', 'large');
+el.setAttribute('avatar', '');
 el.addEventListener('aq-profile', (e) => window.__heard.push({ type: 'aq-profile', value: e.detail.profile.sub }));
 el.addEventListener('aq-logout', (e) => window.__heard.push({ type: 'aq-logout', value: e.detail.reason }));
 // A configuration error reported for the moment before the attributes came would be a false one.

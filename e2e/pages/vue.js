@@ -5,7 +5,7 @@ import '/src/define.ts';
 
 window.__heard = [];
 const app = createApp({
-  template: `<aq-signin issuer="http://localhost:3100" client-id="demo" size="large"
+  template: `<aq-signin issuer="http://localhost:3100" client-id="demo" size="large" avatar
     @aq-profile="(e) => heard('aq-profile', e.detail.profile.sub)"
     @aq-logout="(e) => heard('aq-logout', e.detail.reason)" />`,
   methods: {

@@ -107,6 +107,28 @@ describe('AqClient', () => {
     });
   });
 
+  it('once disposed, a user it still brings in starts no session monitor', async () => {
+    const issuer = nextIssuer();
+    handler = (url) => {
+      if (url === discoveryUrl(issuer)) return json({ ...discoveryDocument(issuer), check_session_iframe: `${issuer}/session/check` });
+      if (url === `${issuer}/jwks`) return json({ keys: [] });
+      return new Response('not found', { status: 404 });
+    };
+    createStore('session', `${issuer}/`, 'app').save({ ...record(nowSeconds() + 3600), sessionState: 's1' });
+    const live = client(issuer);
+    live.restore();
+    await vi.waitFor(() => expect(document.querySelectorAll('iframe[title="session check"]')).toHaveLength(1));
+    live.dispose();
+    expect(document.querySelectorAll('iframe[title="session check"]')).toHaveLength(0);
+    // Dropped while its discovery is still on the way, as an element's client is when its
+    // attributes change during a page load.
+    const dropped = client(issuer);
+    dropped.restore();
+    dropped.dispose();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(document.querySelectorAll('iframe[title="session check"]')).toHaveLength(0);
+  });
+
   it('signs out a restored user, forgetting them', async () => {
     const issuer = nextIssuer();
     createStore('session', `${issuer}/`, 'app').save(record(nowSeconds() + 3600));

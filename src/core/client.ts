@@ -64,6 +64,8 @@ export class AqClient extends EventTarget {
   #monitor?: SessionMonitor;
   #expiry?: ReturnType<typeof setTimeout>;
   #tabs: TabSync;
+  // A dropped client may still finish a sign-in it started: the user is stored, nothing is watched.
+  #disposed = false;
 
   /** Throws `AQ_CONFIG_INVALID` naming the first bad option. */
   constructor(options: AqClientOptions) {
@@ -303,7 +305,7 @@ export class AqClient extends EventTarget {
     this.#store.save(record);
     clearTimeout(this.#expiry);
     const ms = record.expiresAt * 1000 - Date.now();
-    if (ms < MAX_TIMEOUT) this.#expiry = setTimeout(() => this.#signedOut('expired'), ms);
+    if (ms < MAX_TIMEOUT && !this.#disposed) this.#expiry = setTimeout(() => this.#signedOut('expired'), ms);
     void this.#watch(record);
     if (announce) {
       emit(this, 'aq-profile', { profile: record.profile });
@@ -332,7 +334,7 @@ export class AqClient extends EventTarget {
     this.#unwatch();
     const d = await discover(this.config.issuer).catch(() => undefined);
     const iframe = d?.as.check_session_iframe;
-    if (!iframe || !record.sessionState || this.config.sessionInterval === 0 || this.#record !== record) return;
+    if (!iframe || !record.sessionState || this.config.sessionInterval === 0 || this.#record !== record || this.#disposed) return;
     warnIfThirdParty(iframe);
     this.#monitor = new SessionMonitor({
       checkSessionIframe: iframe,
@@ -437,6 +439,7 @@ export class AqClient extends EventTarget {
 
   /** Stops watching the session and listening to other tabs; the stored user stays. */
   dispose(): void {
+    this.#disposed = true;
     this.#unwatch();
     clearTimeout(this.#expiry);
     this.#tabs.close();

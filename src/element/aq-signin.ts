@@ -161,7 +161,9 @@ export class AqSignin extends ReactiveElement {
   /** Where the signed-in state survives reloads: `session` (default), `local` or `memory`. */
   declare storage?: string;
   /** Signing out with the button also ends the session at the OP (RP-Initiated Logout). */
-  declare endSession: boolean;
+  // Initialised, unlike the string options: Vue sets a boolean property from a bare
+  // attribute only when the property already holds a boolean.
+  endSession = false;
   /** POSTed to (JSON) before each sign-in; its JSON answer joins the authorization parameters (Authsignal's `token`). */
   declare initUrl?: string;
   /** The authorization response is POSTed here (JSON) instead of being exchanged in the browser; see `aq-backend`. */
@@ -171,7 +173,7 @@ export class AqSignin extends ReactiveElement {
   /** `small`, `medium` (default) or `large`. */
   declare size?: string;
   /** Show the `picture` claim (https or data: image URLs only) as an avatar when signed in. */
-  declare avatar: boolean;
+  avatar = false;
   /** Label when signed out; default the localized "Sign in". */
   declare signInText?: string;
   /** Label prefix when signed in; default the localized "Sign out". */
@@ -181,6 +183,7 @@ export class AqSignin extends ReactiveElement {
 
   // Private fields rather than Lit state, so they stay out of the public types and the manifest.
   #busyNow = false;
+  #relaying = false;
   #status = '';
   #slotted = false;
   #view?: View;
@@ -189,7 +192,9 @@ export class AqSignin extends ReactiveElement {
   // The client reports what happens without a call (remote sign-out, other tabs, expiry); the
   // element re-dispatches it from itself, where the page listens. While the page is parsed, it
   // waits: later scripts add their listeners, and later [data-aq-bind] elements appear.
+  // Only the current client's: one dropped meanwhile (its configuration changed) has been replaced.
   #forward = (e: Event): void => {
+    if (e.target !== this.#client) return;
     if (parsing()) return document.addEventListener('DOMContentLoaded', () => this.#forward(e), { once: true });
     const { type, detail } = e as CustomEvent;
     if (type !== 'aq-error') {
@@ -222,12 +227,15 @@ export class AqSignin extends ReactiveElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // In the popup, this page load is only the OP's answer: hand it to the opener and stop.
-    if (!relayPopupResponse()) this.#start();
+    // In the popup (or the hidden frame of a silent re-check), this page load is only the OP's
+    // answer: hand it to the opener and stop, also when attributes change later.
+    this.#relaying ||= relayPopupResponse();
+    this.#start();
   }
 
   /** On connect, and again when the configuration changes: prefetch, then a returning redirect or a stored user. */
   #start(): void {
+    if (this.#relaying) return;
     const client = this.#getClient();
     if (!client) return;
     client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
@@ -393,7 +401,8 @@ export class AqSignin extends ReactiveElement {
     button.addEventListener('click', () => this.#onClick());
     label.addEventListener('slotchange', () => this.#onSlotChange());
     root.append(button, h('span', { class: 'sr-only', role: 'status', 'aria-live': 'polite' }, status));
-    this.#view = { button, icon, avatar: h('img', { part: 'avatar', referrerpolicy: 'no-referrer' }), label, text, status };
+    // The avatar is decorative: the label beside it already names the user.
+    this.#view = { button, icon, avatar: h('img', { part: 'avatar', alt: '', referrerpolicy: 'no-referrer' }), label, text, status };
     return root;
   }
 
@@ -411,7 +420,6 @@ export class AqSignin extends ReactiveElement {
     const picture = this.#picture(profile);
     if (picture) {
       if (avatar.getAttribute('src') !== picture) avatar.src = picture;
-      avatar.alt = this.#who(profile!) ?? '';
     }
     const shown = picture ? avatar : icon;
     if (button.firstChild !== shown) button.firstChild!.replaceWith(shown);

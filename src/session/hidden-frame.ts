@@ -21,7 +21,8 @@ export function onFrameRefused(origins: string[], refused: (why: string) => void
   const listener = (e: SecurityPolicyViolationEvent) => {
     // A URL of that origin, or the origin alone (how a cross-origin URL may be reported).
     const origin = origins.find((o) => e.blockedURI === o || e.blockedURI.startsWith(`${o}/`));
-    if (!origin || !/^(frame|child)-src$/.test(e.effectiveDirective)) return;
+    // A report-only policy blocks nothing: the frame loads, and answers.
+    if (!origin || e.disposition !== 'enforce' || !/^(frame|child)-src$/.test(e.effectiveDirective)) return;
     const source = origin === location.origin ? "'self'" : origin;
     refused(`this page's Content-Security-Policy refused to load ${origin} in a frame; add ${source} to its frame-src`);
   };
