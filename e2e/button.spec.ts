@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { OP, logoutAtOp, nextEvent, openSignin, signInWithPopup, test } from './fixtures';
+import { OP, count, logoutAtOp, nextEvent, openSignin, signInWithPopup, test } from './fixtures';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -47,6 +47,16 @@ test("a CSP whose frame-src leaves out 'self': the silent re-check after an OP s
   const { detail } = await nextEvent(page, 'aq-error', 1, 15_000);
   expect(detail.error.code).toBe('AQ_SESSION_CHECK_UNAVAILABLE');
   expect(detail.error.message).toContain("add 'self' to its frame-src");
+});
+
+test('a report-only CSP that would refuse the OP in a frame changes nothing: monitoring runs', async ({ page }) => {
+  await openSignin(page, {}, '/e2e/pages/csp.html?report-only=self');
+  expect((await page.request.get('/e2e/pages/csp.html?report-only=self')).headers()['content-security-policy-report-only']).toContain("frame-src 'self'");
+  await signInWithPopup(page);
+  await expect(page.locator('iframe[title="session check"]')).toHaveCount(1);
+  await page.waitForTimeout(2500);
+  await expect(page.locator('iframe[title="session check"]')).toHaveCount(1);
+  expect(await count(page, 'aq-error')).toBe(0);
 });
 
 test('a hostile name is shown as text and runs nothing', async ({ page }) => {

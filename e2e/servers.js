@@ -29,6 +29,8 @@ const strictPage = {
       if (url.pathname !== '/e2e/pages/csp.html') return next();
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.setHeader('content-security-policy', cspFor(FRAME_SOURCES[url.searchParams.get('frame-src')]));
+      // ?report-only=self: also a report-only policy whose frame-src has 'self' alone (it blocks nothing).
+      if (url.searchParams.get('report-only') === 'self') res.setHeader('content-security-policy-report-only', cspFor(FRAME_SOURCES.self));
       res.end(readFileSync(`${root}e2e/pages/csp.html`));
     });
   },
