@@ -1,5 +1,6 @@
-// What the framework typings share (jsx.ts, jsx-preact.ts, vue.ts): the element's attributes, and
-// its events as on<event> props (React 19 and Preact both listen to "aq-profile" for "onaq-profile").
+// What the framework typings share (jsx.ts, jsx-preact.ts, vue.ts, svelte.ts): the element's
+// attributes, and its events as on<event> props (React 19 and Preact both listen to "aq-profile"
+// for "onaq-profile").
 import type { AqEventMap } from './events.js';
 
 /** The element's attributes (README, "Element"); `issuer` and `client-id` are required. */
@@ -32,3 +33,9 @@ export interface AqSigninAttributes {
 
 /** `onaq-profile={(e) => e.detail.profile}` and the other events, with their details typed. */
 export type AqSigninEventProps = { [K in keyof AqEventMap as `on${K}`]?: (event: AqEventMap[K]) => void };
+
+/** `client-id` -> `clientId`. */
+type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
+
+/** The attributes by their camelCase (property) names: how Vue's template checker looks them up. */
+export type AqSigninProps = { [K in keyof AqSigninAttributes as Camel<K>]: AqSigninAttributes[K] };

@@ -2,7 +2,7 @@
 // what the element would reject.
 import type {} from './jsx.js';
 import type { OPTIONS } from './core/config.js';
-import type { AqSigninProps } from './vue.js';
+import type { AqSigninProps } from './jsx-types.js';
 
 export const readme = (
   <aq-signin issuer="https://op.example.com" client-id="my-client" theme="orange" avatar onaq-profile={(e) => e.detail.profile.sub.toUpperCase()} />

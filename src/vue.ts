@@ -10,13 +10,9 @@
 import type { EmitFn, HTMLAttributes, PublicProps } from 'vue';
 import type { AqSignin } from './element/aq-signin.js';
 import type { AqEventMap } from './events.js';
-import type { AqSigninAttributes } from './jsx-types.js';
+import type { AqSigninProps } from './jsx-types.js';
 
-/** `client-id` -> `clientId`: Vue type-checks template attributes by their camelCase name. */
-type Camel<S extends string> = S extends `${infer Head}-${infer Tail}` ? `${Head}${Capitalize<Camel<Tail>>}` : S;
-
-/** The attributes by their camelCase names, as the template checker looks them up. */
-export type AqSigninProps = { [K in keyof AqSigninAttributes as Camel<K>]: AqSigninAttributes[K] };
+export type { AqSigninProps };
 
 declare module 'vue' {
   interface GlobalComponents {

@@ -59,11 +59,17 @@ describe('<aq-signin>', () => {
 });
 
 describe('<aq-signin> configured after connecting', () => {
-  it('uses attributes set right after append (createElement, append, setAttribute), with no stale config error', async () => {
+  /** An element created and appended bare, as a script or a framework's bindings do, and the errors it reports. */
+  function appendBare(): { el: AqSignin; errors: AqEventDetail['aq-error'][] } {
     const errors: AqEventDetail['aq-error'][] = [];
     document.addEventListener('aq-error', (e) => errors.push(e.detail));
     const el = document.createElement('aq-signin');
     document.body.append(el);
+    return { el, errors };
+  }
+
+  it('uses attributes set right after append (createElement, append, setAttribute), with no stale config error', async () => {
+    const { el, errors } = appendBare();
     el.setAttribute('issuer', 'https://op.example');
     el.setAttribute('client-id', 'app');
     await el.updateComplete;
@@ -73,10 +79,7 @@ describe('<aq-signin> configured after connecting', () => {
   });
 
   it('reports a configuration that stays invalid once, and again after it was valid in between', async () => {
-    const errors: AqEventDetail['aq-error'][] = [];
-    document.addEventListener('aq-error', (e) => errors.push(e.detail));
-    const el = document.createElement('aq-signin');
-    document.body.append(el);
+    const { el, errors } = appendBare();
     el.setAttribute('issuer', 'https://op.example');
     await el.updateComplete;
     el.setAttribute('scope', 'openid email');
