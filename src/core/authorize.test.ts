@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Metadata } from './discovery.js';
+import type { AuthorizationServer } from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
-import { authorizationUrl, createPkce } from './authorize.js';
+import { authorizationUrl, createPkce, newTransaction } from './authorize.js';
 import { resolveConfig } from './config.js';
-import { newTransaction } from './transaction.js';
 
-const as = { issuer: 'https://op.example', authorization_endpoint: 'https://op.example/authorize?tenant=7' } as Metadata;
+const as = { issuer: 'https://op.example', authorization_endpoint: 'https://op.example/authorize?tenant=7' } as AuthorizationServer;
 
 function urlFor(options: Parameters<typeof resolveConfig>[0]) {
   const config = resolveConfig(options);

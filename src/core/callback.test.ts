@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkResponse, parseCallback, stripResponse } from './callback.js';
-import type { Metadata } from './discovery.js';
+import { parseCallback, stripResponse } from './callback.js';
 
 describe('parseCallback', () => {
   it('finds a response in the query or the fragment', () => {
@@ -63,38 +62,5 @@ describe('stripResponse keeps the page', () => {
     expect(stripResponse('https://rp.example/shop?code=promo#id_token=t&state=s')).toBe('https://rp.example/shop?code=promo');
     expect(stripResponse('https://rp.example/p?flag&q=a%20b&code=c&state=s')).toBe('https://rp.example/p?flag&q=a%20b');
     expect(parseCallback('https://rp.example/#access_token=a&state=s')?.from).toBe('fragment');
-  });
-});
-
-describe('checkResponse', () => {
-  const as = { issuer: 'https://op.example', authorization_endpoint: 'https://op.example/auth' } as Metadata;
-  const check = (query: string, metadata: Metadata = as) => {
-    try {
-      checkResponse(new URLSearchParams(query), metadata, 'S');
-      return 'ok';
-    } catch (err) {
-      return `${(err as { code: string }).code} ${(err as Error).message}`;
-    }
-  };
-
-  it('accepts its own state, with or without iss', () => {
-    expect(check('code=c&state=S')).toBe('ok');
-    expect(check('code=c&state=S&iss=https%3A%2F%2Fop.example')).toBe('ok');
-  });
-
-  it('refuses another state, a missing one, and a parameter given twice', () => {
-    expect(check('code=c&state=T')).toMatch(/^AQ_STATE_INVALID .*"state"/);
-    expect(check('code=c')).toMatch(/^AQ_STATE_INVALID/);
-    expect(check('code=c&state=S&code=d')).toMatch(/^AQ_RESPONSE_INVALID .*"code" appears more than once/);
-  });
-
-  it('RFC 9207: refuses another iss, and a missing one when the OP advertises it', () => {
-    expect(check('code=c&state=S&iss=https%3A%2F%2Fop.attacker.example')).toMatch(/^AQ_RESPONSE_INVALID .*"iss" is "https:\/\/op.attacker.example"/);
-    expect(check('code=c&state=S', { ...as, authorization_response_iss_parameter_supported: true })).toMatch(/^AQ_RESPONSE_INVALID .*"iss" is missing/);
-  });
-
-  it("reports the OP's error with its description, after the state check", () => {
-    expect(check('error=access_denied&error_description=no&state=S')).toBe('AQ_AUTHORIZATION_ERROR the OP answered "access_denied": no');
-    expect(check('error=access_denied&state=T')).toMatch(/^AQ_STATE_INVALID/);
   });
 });

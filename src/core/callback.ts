@@ -1,6 +1,4 @@
-import { AqError } from '../errors.js';
 import { urlOf } from './config.js';
-import type { Metadata } from './discovery.js';
 
 /** Parameters an authorization response may carry (OAuth 2.0, OIDC Core, Session Management, RFC 9207). */
 export const RESPONSE_PARAMS = [
@@ -62,27 +60,6 @@ export function stripResponse(href: string): string {
   };
   const base = url.href.slice(0, url.href.length - url.search.length - url.hash.length);
   return base + clean(url.search, '?') + clean(url.hash, '#');
-}
-
-/**
- * The checks that come before anything in a response is trusted: every parameter once, RFC 9207's
- * "iss" (required when the OP advertises it: a mix-up attack swaps OPs), the request's own state,
- * then the OP's error if it sent one.
- */
-export function checkResponse(params: URLSearchParams, as: Metadata, state: string): void {
-  for (const name of new Set(params.keys())) {
-    if (params.getAll(name).length > 1) throw new AqError('AQ_RESPONSE_INVALID', `authorization response refused: "${name}" appears more than once`);
-  }
-  const iss = params.get('iss');
-  if (iss === null ? as.authorization_response_iss_parameter_supported === true : iss !== as.issuer) {
-    throw new AqError('AQ_RESPONSE_INVALID', `authorization response refused: "iss" is ${iss === null ? 'missing' : `"${iss}"`}, expected "${as.issuer}"`);
-  }
-  if (params.get('state') !== state) throw new AqError('AQ_STATE_INVALID', 'authorization response refused: "state" does not match the request');
-  const error = params.get('error');
-  if (error !== null) {
-    const description = params.get('error_description') ?? undefined;
-    throw new AqError('AQ_AUTHORIZATION_ERROR', `the OP answered "${error}"${description ? `: ${description}` : ''}`, { error, errorDescription: description });
-  }
 }
 
 /** Removes the response from the address bar without a navigation. */

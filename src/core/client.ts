@@ -1,27 +1,25 @@
 import { AqError, toAqError } from '../errors.js';
 import type { AqLogoutReason } from '../events.js';
 import { emit } from '../events.js';
-import { hiddenFrame, onFrameRefused } from '../session/hidden-frame.js';
 import { SessionMonitor } from '../session/session-monitor.js';
-import { TabSync } from '../session/tab-sync.js';
+import { silentCheck } from '../session/silent-check.js';
 import type { Pkce } from './authorize.js';
-import { authorizationUrl, createPkce } from './authorize.js';
-import { fetchInitParams, handOff } from './backend.js';
-import { checkResponse } from './callback.js';
+import { authorizationUrl, createPkce, newTransaction } from './authorize.js';
+import { fetchInitParams, handOffResponse } from './backend.js';
 import type { AqClientOptions, AqConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
 import { discover, discovered } from './discovery.js';
-import type { IdTokenClaims } from './id-token.js';
-import { validateIdToken } from './id-token.js';
 import { endSession, handleLogoutReturn } from './logout.js';
 import { openPopup, popupClosed, waitForRelay } from './popup.js';
+import { RecordKeeper } from './record-keeper.js';
 import { startRedirect, takeRedirectResponse } from './redirect.js';
-import type { AqProfile, RecordStore, SignedInRecord } from './store.js';
-import { createStore } from './store.js';
+import type { ValidResponse } from './response.js';
+import { validateCodeResponse } from './response.js';
+import type { AqProfile, SignedInRecord } from './store.js';
 import { exchangeCode, fetchUserinfo } from './token.js';
 import type { Transaction } from './transaction.js';
-import { dropTransaction, newTransaction, saveTransaction } from './transaction.js';
+import { dropTransaction, saveTransaction } from './transaction.js';
 
 /** Scopes whose claims the OP may deliver only through userinfo (OIDC Core §5.4), plus Authentiq's. */
 function wantsUserinfo(scope: string): boolean {
@@ -36,10 +34,17 @@ let redirectInFlight: Promise<unknown> = Promise.resolve();
 
 /** prompt=none answers that mean "nobody is signed in at the OP any more" (OIDC Core §3.1.2.6). */
 const SIGNED_OUT_AT_OP = ['login_required', 'interaction_required', 'consent_required', 'account_selection_required'];
-/** A silent re-check that has not come back by then is given up (the OP may refuse to be framed). */
-const SILENT_TIMEOUT_MS = 10_000;
-/** setTimeout's ceiling (about 24.8 days); longer ID token lifetimes are re-armed on reload. */
-const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** Implicit and hybrid checks, loaded only by clients whose response type puts an ID token in the front channel. */
+const frontChannel = () => import('./front-channel.js');
+
+export interface SignInOptions {
+  /**
+   * A window the caller already opened inside the click (e.g. `about:blank` while this module was
+   * still loading): the sign-in uses it instead of opening its own popup.
+   */
+  popup?: Window;
+}
 
 export interface SignOutOptions {
   /** Also end the session at the OP (RP-Initiated Logout): the page navigates to the OP and back. */
@@ -56,14 +61,11 @@ export interface SignOutOptions {
  */
 export class AqClient extends EventTarget {
   readonly config: AqConfig;
-  #store: RecordStore;
-  #record: SignedInRecord | null = null;
+  #records: RecordKeeper;
   #pkce?: Pkce;
   #pkcePending?: Promise<Pkce>;
   #popupSignIn?: { popup: Window; promise: Promise<SignedInRecord | null> };
   #monitor?: SessionMonitor;
-  #expiry?: ReturnType<typeof setTimeout>;
-  #tabs: TabSync;
   // A dropped client may still finish a sign-in it started: the user is stored, nothing is watched.
   #disposed = false;
 
@@ -71,36 +73,31 @@ export class AqClient extends EventTarget {
   constructor(options: AqClientOptions) {
     super();
     this.config = resolveConfig(options);
-    this.#store = createStore(this.config.storage, this.config.issuer.href, this.config.clientId);
-    this.#tabs = new TabSync(this.config.issuer.href, this.config.clientId, (m) => {
-      if (m.type === 'signed-out') this.#signedOut('other-tab', false);
+    this.#records = new RecordKeeper(this.config, {
+      expired: () => this.#signedOut('expired'),
+      signedOutElsewhere: () => this.#signedOut('other-tab', false),
       // Another client of this page stored the user: show them here too. (Other tabs find
       // nothing in their own sessionStorage or memory.)
-      else if (!this.#record) this.restore();
+      signedInElsewhere: () => {
+        if (!this.#records.record) this.restore();
+      },
     });
-    // Another tab's localStorage write can reach this process after its channel message: the
-    // storage event comes when the record is really readable here.
-    if (this.config.storage === 'local') window.addEventListener('storage', this.#onStorage);
   }
-
-  #onStorage = (e: StorageEvent) => {
-    if (e.key === this.#store.key && e.newValue && !this.#record) this.restore();
-  };
 
   get signedIn(): boolean {
-    return this.#record !== null;
+    return this.#records.record !== null;
   }
   get profile(): AqProfile | null {
-    return this.#record?.profile ?? null;
+    return this.#records.record?.profile ?? null;
   }
   get idToken(): string | null {
-    return this.#record?.idToken ?? null;
+    return this.#records.record?.idToken ?? null;
   }
   get accessToken(): string | null {
-    return this.#record?.accessToken ?? null;
+    return this.#records.record?.accessToken ?? null;
   }
   get record(): SignedInRecord | null {
-    return this.#record;
+    return this.#records.record;
   }
 
   /**
@@ -109,6 +106,7 @@ export class AqClient extends EventTarget {
    */
   async prefetch(): Promise<void> {
     this.#nextPkce();
+    if (this.config.responseType.includes('id_token')) void frontChannel();
     await discover(this.config.issuer);
   }
 
@@ -142,9 +140,13 @@ export class AqClient extends EventTarget {
    * never settles; the result arrives through `handleRedirectCallback()` on the way back.
    * Resolves with null when `backendUrl` is set and the backend answered without a `profile`.
    */
-  signIn(): Promise<SignedInRecord | null> {
-    if (this.config.display === 'redirect') return this.#signInRedirect();
+  signIn(options: SignInOptions = {}): Promise<SignedInRecord | null> {
+    if (this.config.display === 'redirect') {
+      options.popup?.close();
+      return this.#signInRedirect();
+    }
     if (this.#popupSignIn && !this.#popupSignIn.popup.closed) {
+      if (options.popup !== this.#popupSignIn.popup) options.popup?.close();
       this.#popupSignIn.popup.focus();
       return this.#popupSignIn.promise;
     }
@@ -155,7 +157,8 @@ export class AqClient extends EventTarget {
     try {
       // Not ready yet (a click right after load, or init-url to ask first): open a blank popup
       // now, inside the click, and navigate it once ready.
-      popup = openPopup(ready?.url ?? 'about:blank');
+      if (options.popup && ready) options.popup.location.href = ready.url;
+      popup = options.popup ?? openPopup(ready?.url ?? 'about:blank');
     } catch (err) {
       return Promise.reject(err);
     }
@@ -226,29 +229,21 @@ export class AqClient extends EventTarget {
   }
 
   /**
-   * Validates an authorization response for `tx`, for every response type: the front-channel ID
-   * token (implicit, hybrid) with its at_hash/c_hash, then the code exchange (or, with
-   * `backendUrl`, the hand-off to the page's backend); stores nothing.
+   * Validates an authorization response for `tx`, for every response type: the response and any
+   * front-channel ID token (implicit, hybrid), then the code exchange (or, with `backendUrl`, the
+   * hand-off to the page's backend) and userinfo; stores nothing.
    */
   async #validate(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord | null> {
     const d = await discover(this.config.issuer);
-    const type = tx.responseType.split(' ');
-    const front = { idToken: params.get('id_token') ?? undefined, accessToken: params.get('access_token') ?? undefined };
-    checkResponse(params, d.as, tx.state);
-    const code = params.get('code') ?? undefined;
-    for (const [member, value] of [['code', code], ['id_token', front.idToken], ['token', front.accessToken]] as const) {
-      if (type.includes(member) && !value) {
-        throw new AqError('AQ_RESPONSE_INVALID', `the response has no "${member === 'token' ? 'access_token' : member}" although response_type is "${tx.responseType}"`);
-      }
-    }
-    let claims: IdTokenClaims | undefined;
-    let idToken = front.idToken;
-    let accessToken = front.accessToken;
-    const { clientId } = this.config;
-    if (idToken) claims = await validateIdToken(d, idToken, { clientId, nonce: tx.nonce, maxAge: tx.maxAge, accessToken, code, front: true });
-    if (code && this.config.backendUrl) return this.#handOff(this.config.backendUrl, params, tx, claims);
-    if (code) {
-      const tokens = await exchangeCode(d, clientId, tx, code);
+    const { clientId, backendUrl } = this.config;
+    const front: ValidResponse =
+      tx.responseType.includes('id_token') && params.has('id_token')
+        ? await (await frontChannel()).validateFrontChannel(d, clientId, params, tx)
+        : validateCodeResponse(d, clientId, params, tx);
+    let { claims, idToken, accessToken } = front;
+    if (front.code && backendUrl) return handOffResponse(backendUrl, params, tx, claims, (answer) => emit(this, 'aq-backend', answer));
+    if (front.callback && front.code) {
+      const tokens = await exchangeCode(d, clientId, front.callback, tx);
       // OIDC Core §3.3.3.6: both ID tokens of a hybrid flow must be about the same user.
       if (claims && (tokens.claims.sub !== claims.sub || tokens.claims.iss !== claims.iss)) {
         throw new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: the token endpoint's "sub" "${tokens.claims.sub}" differs from the authorization response's "${claims.sub}"`);
@@ -258,7 +253,7 @@ export class AqClient extends EventTarget {
     }
     let profile = { ...claims! } as AqProfile;
     if (accessToken && d.as.userinfo_endpoint && wantsUserinfo(this.config.scope)) {
-      profile = { ...profile, ...(await fetchUserinfo(d, accessToken, profile.sub)), sub: profile.sub };
+      profile = { ...profile, ...(await fetchUserinfo(d, clientId, accessToken, profile.sub)), sub: profile.sub };
     }
     return {
       profile,
@@ -269,59 +264,17 @@ export class AqClient extends EventTarget {
     };
   }
 
-  /**
-   * The backend exchanges the code (as a confidential client); the browser has already checked
-   * state, iss and any front-channel ID token. A `profile` in the answer signs the user in here.
-   */
-  async #handOff(url: string, params: URLSearchParams, tx: Transaction, claims?: IdTokenClaims): Promise<SignedInRecord | null> {
-    const answer = await handOff(url, {
-      code: params.get('code') ?? undefined,
-      state: tx.state,
-      iss: params.get('iss') ?? undefined,
-      redirect_uri: tx.redirectUri,
-      code_verifier: tx.codeVerifier,
-      nonce: tx.nonce,
-      id_token: params.get('id_token') ?? undefined,
-    });
-    emit(this, 'aq-backend', answer);
-    const body = answer.body as { profile?: AqProfile; id_token?: unknown; expires_at?: unknown } | null;
-    const profile = body?.profile;
-    if (typeof profile !== 'object' || profile === null || typeof profile.sub !== 'string') return null;
-    if (claims && profile.sub !== claims.sub) {
-      throw new AqError('AQ_BACKEND_FAILED', `backend-url ${url} answered a profile for "${profile.sub}" but the ID token is for "${claims.sub}"`);
-    }
-    return {
-      profile,
-      idToken: typeof body!.id_token === 'string' ? body!.id_token : (params.get('id_token') ?? ''),
-      // The backend's session lifetime if it says, else the ID token's, else an hour.
-      expiresAt: typeof body!.expires_at === 'number' ? body!.expires_at : (claims?.exp ?? Math.floor(Date.now() / 1000) + 3600),
-      sessionState: params.get('session_state') ?? undefined,
-    };
-  }
-
   /** Takes a validated record as the signed-in user: stores it, watches it, tells listeners and tabs. */
   #signedIn(record: SignedInRecord, announce = true): SignedInRecord {
-    this.#record = record;
-    this.#store.save(record);
-    clearTimeout(this.#expiry);
-    const ms = record.expiresAt * 1000 - Date.now();
-    if (ms < MAX_TIMEOUT && !this.#disposed) this.#expiry = setTimeout(() => this.#signedOut('expired'), ms);
+    this.#records.keep(record, announce, !this.#disposed);
     void this.#watch(record);
-    if (announce) {
-      emit(this, 'aq-profile', { profile: record.profile });
-      this.#tabs.post({ type: 'signed-in' });
-    }
+    if (announce) emit(this, 'aq-profile', { profile: record.profile });
     return record;
   }
 
   #signedOut(reason: AqLogoutReason, tellTabs = true): void {
     this.#unwatch();
-    clearTimeout(this.#expiry);
-    this.#store.clear();
-    if (tellTabs) this.#tabs.post({ type: 'signed-out' });
-    if (!this.#record) return;
-    this.#record = null;
-    emit(this, 'aq-logout', { reason });
+    if (this.#records.drop(tellTabs)) emit(this, 'aq-logout', { reason });
   }
 
   #unwatch(): void {
@@ -334,7 +287,7 @@ export class AqClient extends EventTarget {
     this.#unwatch();
     const d = await discover(this.config.issuer).catch(() => undefined);
     const iframe = d?.as.check_session_iframe;
-    if (!iframe || !record.sessionState || this.config.sessionInterval === 0 || this.#record !== record || this.#disposed) return;
+    if (!iframe || !record.sessionState || this.config.sessionInterval === 0 || this.#records.record !== record || this.#disposed) return;
     warnIfThirdParty(iframe);
     this.#monitor = new SessionMonitor({
       checkSessionIframe: iframe,
@@ -354,11 +307,14 @@ export class AqClient extends EventTarget {
    * or null when monitoring ends.
    */
   async #recheck(): Promise<string | null> {
-    const before = this.#record;
+    const before = this.#records.record;
     if (!before) return null;
-    let next: SignedInRecord;
+    let next: SignedInRecord | null;
     try {
-      next = await this.#silent(before.idToken);
+      const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
+      const { url, tx } = this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: before.idToken });
+      next = await silentCheck(url, tx, this.config.redirectUri, (params) => this.#validate(params, tx));
+      if (!next) throw new AqError('AQ_SESSION_CHECK_UNAVAILABLE', 'the backend answered the silent re-check without a profile');
     } catch (err) {
       if (err instanceof AqError && err.code === 'AQ_AUTHORIZATION_ERROR' && SIGNED_OUT_AT_OP.includes(err.error ?? '')) {
         this.#signedOut('remote');
@@ -368,40 +324,14 @@ export class AqClient extends EventTarget {
       }
       return null;
     }
-    if (this.#record !== before) return null;
+    if (this.#records.record !== before) return null;
     if (next.profile.sub !== before.profile.sub) {
       this.#signedOut('remote');
       return null;
     }
     // Same user, new OP session: keep watching it without telling the page anything happened.
-    this.#record = next;
-    this.#store.save(next);
+    this.#records.keep(next, false, !this.#disposed);
     return next.sessionState ?? null;
-  }
-
-  async #silent(idTokenHint: string): Promise<SignedInRecord> {
-    const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
-    const { url, tx } = this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: idTokenHint });
-    saveTransaction(tx);
-    // The frame goes to the OP and comes back to the redirect URI: either may be refused.
-    let refused: AqError | undefined;
-    const unwatchCsp = onFrameRefused([new URL(url).origin, new URL(this.config.redirectUri).origin], (why) => {
-      refused = new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent re-check failed: ${why}`);
-    });
-    const frame = hiddenFrame(url, 'session re-check');
-    const deadline = Date.now() + SILENT_TIMEOUT_MS;
-    const timedOut = () => (Date.now() > deadline ? new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent re-check at ${d.as.authorization_endpoint} did not answer within ${SILENT_TIMEOUT_MS} ms`) : undefined);
-    const waiter = waitForRelay(frame.contentWindow!, tx.state, () => refused ?? timedOut());
-    try {
-      const record = await this.#validate(await waiter.response, tx);
-      if (!record) throw new AqError('AQ_SESSION_CHECK_UNAVAILABLE', 'the backend answered the silent re-check without a profile');
-      return record;
-    } finally {
-      unwatchCsp();
-      waiter.cancel();
-      frame.remove();
-      dropTransaction(tx);
-    }
   }
 
   /**
@@ -410,10 +340,9 @@ export class AqClient extends EventTarget {
    * restored record or null.
    */
   restore(): SignedInRecord | null {
-    const record = this.#store.load();
+    const record = this.#records.load();
     if (!record) return null;
-    if (record.expiresAt * 1000 <= Date.now()) {
-      this.#store.clear();
+    if (record === 'expired') {
       emit(this, 'aq-logout', { reason: 'expired' });
       return null;
     }
@@ -427,7 +356,7 @@ export class AqClient extends EventTarget {
    * With `endSession`, the page then navigates to the OP's end_session_endpoint and back.
    */
   async signOut(options: SignOutOptions = {}): Promise<void> {
-    const idToken = this.#record?.idToken;
+    const idToken = this.#records.record?.idToken;
     this.#signedOut('user');
     if (!options.endSession || !idToken) return;
     const d = await discover(this.config.issuer);
@@ -441,9 +370,7 @@ export class AqClient extends EventTarget {
   dispose(): void {
     this.#disposed = true;
     this.#unwatch();
-    clearTimeout(this.#expiry);
-    this.#tabs.close();
-    window.removeEventListener('storage', this.#onStorage);
+    this.#records.close();
   }
 }
 

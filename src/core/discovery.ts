@@ -1,80 +1,71 @@
+import * as oauth from 'oauth4webapi';
 import { AqError } from '../errors.js';
 import { isLoopback, urlOf } from './config.js';
-import { getObject, isObject } from './http.js';
-import type { Jwk, Jwks } from './jws.js';
+import type { Discovered } from './oauth.js';
 
-/** The members of the OP's discovery document this client uses (OIDC Discovery §3, Session Management, RFC 9207). */
-export interface Metadata {
-  issuer: string;
-  authorization_endpoint: string;
-  token_endpoint: string;
-  jwks_uri: string;
-  userinfo_endpoint?: string;
-  end_session_endpoint?: string;
-  check_session_iframe?: string;
-  authorization_response_iss_parameter_supported?: boolean;
-}
-
-export interface Discovered {
-  as: Metadata;
-  /** The OP's keys, fetched ahead of the callback so that validation waits for nothing. */
-  jwks: Jwks;
-  /** When the keys were fetched, in seconds since the epoch. */
-  fetchedAt: number;
-}
+export type { Discovered } from './oauth.js';
 
 // One fetch per issuer for the page's lifetime; a failed fetch is forgotten so a later click retries.
 const cache = new Map<string, Promise<Discovered>>();
 const ready = new Map<string, Discovered>();
 
-const REQUIRED = ['authorization_endpoint', 'token_endpoint', 'jwks_uri'] as const;
-const OPTIONAL = ['userinfo_endpoint', 'end_session_endpoint', 'check_session_iframe'] as const;
+const ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'jwks_uri', 'userinfo_endpoint', 'end_session_endpoint', 'check_session_iframe'] as const;
 
 /**
- * The document must be about the configured issuer (OIDC Discovery §4.3: otherwise another OP could
- * impersonate it), and every endpoint must use https like the issuer: tokens and codes never travel
- * in clear text. Plain http is accepted only on loopback, for development.
+ * oauth4webapi checks the document's issuer (OIDC Discovery §4.3) and the protocol of each
+ * endpoint when it is used; the endpoints it never calls (check_session_iframe, the end-session
+ * page) are checked here, with the rest, before anything is trusted: https like the issuer, plain
+ * http only when both are on loopback, for development. Codes and tokens never travel in clear.
  */
-function checkMetadata(issuer: URL, doc: Record<string, unknown>): Metadata {
-  if (urlOf(doc.issuer)?.href !== issuer.href) {
-    throw new Error(`its "issuer" is ${JSON.stringify(doc.issuer)}, expected "${issuer.href}"`);
-  }
-  for (const key of [...REQUIRED, ...OPTIONAL]) {
-    if (doc[key] === undefined && !(REQUIRED as readonly string[]).includes(key)) continue;
-    const url = urlOf(doc[key]);
-    if (!url) throw new Error(`its "${key}" is ${doc[key] === undefined ? 'missing' : `not a URL: ${JSON.stringify(doc[key])}`}`);
+function checkEndpoints(issuer: URL, as: oauth.AuthorizationServer): void {
+  for (const key of ENDPOINTS) {
+    const value = as[key];
+    if (value === undefined && !['authorization_endpoint', 'token_endpoint', 'jwks_uri'].includes(key)) continue;
+    const url = urlOf(value);
+    if (!url) throw new Error(`its "${key}" is ${value === undefined ? 'missing' : `not a URL: ${JSON.stringify(value)}`}`);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url) && isLoopback(issuer))) {
       throw new Error(`its "${key}" ${url.href} does not use https`);
     }
   }
-  return doc as unknown as Metadata;
+}
+
+/**
+ * The OP's keys, fetched ahead of the callback and handed to oauth4webapi as its `jwksCache`, so
+ * that the page coming back from the OP waits for no key. oauth4webapi has no call that only
+ * fetches a JWKS; it validates what it is given (JSON object, `keys` of objects) as it would its own.
+ */
+async function fetchJwks(jwksUri: string): Promise<oauth.ExportedJWKSCache> {
+  const response = await fetch(jwksUri, { headers: { accept: 'application/json, application/jwk-set+json' }, redirect: 'manual' });
+  if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+  const jwks = (await response.json()) as oauth.JWKS;
+  if (!Array.isArray(jwks?.keys)) throw new Error('no "keys" array');
+  return { jwks, uat: Math.floor(Date.now() / 1000) };
+}
+
+/** oauth4webapi's message names the check; the URL says which document. */
+function failed(url: string, err: unknown): AqError {
+  const why = err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON
+    ? `its "issuer" is ${JSON.stringify((err.cause as { body?: { issuer?: unknown } }).body?.issuer)}, expected the configured issuer`
+    : err instanceof Error ? err.message : String(err);
+  return new AqError('AQ_DISCOVERY_FAILED', `${url} failed: ${why}`, { cause: err });
 }
 
 async function load(issuer: URL): Promise<Discovered> {
-  const url = new URL('.well-known/openid-configuration', issuer.href.endsWith('/') ? issuer : `${issuer.href}/`);
-  let as: Metadata;
+  const insecure = isLoopback(issuer);
+  const url = new URL('.well-known/openid-configuration', issuer.href.endsWith('/') ? issuer : `${issuer.href}/`).href;
+  let as: oauth.AuthorizationServer;
   try {
-    as = checkMetadata(issuer, await getObject(url.href));
+    const response = await oauth.discoveryRequest(issuer, { algorithm: 'oidc', [oauth.allowInsecureRequests]: insecure });
+    as = await oauth.processDiscoveryResponse(issuer, response);
+    checkEndpoints(issuer, as);
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new AqError('AQ_DISCOVERY_FAILED', `discovery at ${url.href} failed: ${why}`, { cause: err });
+    throw failed(`discovery at ${url}`, err);
   }
-  let jwks: Jwks;
   try {
-    jwks = await fetchJwks(as.jwks_uri);
+    return { as, jwks: await fetchJwks(as.jwks_uri!), insecure };
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    throw new AqError('AQ_DISCOVERY_FAILED', `JWKS at ${as.jwks_uri} failed: ${why}`, { cause: err });
+    throw failed(`JWKS at ${as.jwks_uri}`, err);
   }
-  return { as, jwks, fetchedAt: Math.floor(Date.now() / 1000) };
-}
-
-/** The OP's public keys (RFC 7517 §5). */
-export async function fetchJwks(uri: string): Promise<Jwks> {
-  const jwks = await getObject(uri);
-  if (!Array.isArray(jwks.keys)) throw new Error('no "keys" array');
-  // Members that are not objects cannot be keys: dropped here, so key selection never trips on them.
-  return { keys: jwks.keys.filter(isObject) as Jwk[] };
 }
 
 /** How long a tab reuses what it fetched: five minutes, as oauth4webapi keeps a JWKS fresh. */
@@ -88,7 +79,7 @@ const STORED = 'aq-signin:discovery:';
 function stored(issuer: URL): Discovered | undefined {
   try {
     const d = JSON.parse(sessionStorage.getItem(STORED + issuer.href) ?? 'null') as Discovered | null;
-    if (d && d.as?.issuer && Array.isArray(d.jwks?.keys) && Date.now() / 1000 - d.fetchedAt < KEEP_S) return d;
+    if (d?.as?.issuer && Array.isArray(d.jwks?.jwks?.keys) && Date.now() / 1000 - d.jwks.uat < KEEP_S) return d;
   } catch {
     // Unreadable: fetch again.
   }

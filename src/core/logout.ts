@@ -1,4 +1,4 @@
-import { randomToken } from './transaction.js';
+import * as oauth from 'oauth4webapi';
 
 const KEY = 'aq-signin:logout-state';
 
@@ -7,7 +7,7 @@ const KEY = 'aq-signin:logout-state';
  * as hint and a state that the return trip must bring back.
  */
 export function endSession(endpoint: string, idToken: string, postLogoutRedirectUri: string, clientId: string): void {
-  const state = randomToken();
+  const state = oauth.generateRandomState();
   sessionStorage.setItem(KEY, state);
   const url = new URL(endpoint);
   url.searchParams.set('id_token_hint', idToken);

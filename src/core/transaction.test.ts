@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from './config.js';
-import { isPopupState, newTransaction, randomToken, saveTransaction, takeRedirectTransaction } from './transaction.js';
+import { newTransaction } from './authorize.js';
+import { isPopupState, saveTransaction, takeRedirectTransaction } from './transaction.js';
 
 const config = resolveConfig({ issuer: 'https://op.example', clientId: 'app', display: 'redirect' });
 const mine = () => true;
@@ -12,11 +13,11 @@ beforeEach(() => {
 
 describe('transactions', () => {
   it('state and nonce are 32 fresh random bytes', () => {
-    const a = randomToken();
-    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(randomToken()).not.toBe(a);
     const tx = newTransaction(config, 'v');
+    expect(tx.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(tx.nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(tx.state).not.toBe(tx.nonce);
+    expect(newTransaction(config, 'v').state).not.toBe(tx.state);
   });
 
   it('a redirect transaction is taken once: a replay finds nothing', () => {

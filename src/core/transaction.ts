@@ -1,5 +1,3 @@
-import type { AqConfig } from './config.js';
-
 /** One pending authorization request. Used once: taken out of storage before it is checked. */
 export interface Transaction {
   state: string;
@@ -20,33 +18,6 @@ export interface Transaction {
 const PREFIX = 'aq-signin:tx:';
 /** A sign-in the user abandoned at the OP is not worth keeping longer than this. */
 const MAX_AGE_MS = 30 * 60 * 1000;
-
-/** RFC 4648 §5 base64url without padding, as JOSE and PKCE write bytes. */
-export function base64url(bytes: Uint8Array): string {
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
-
-/** 32 random bytes, base64url: state and nonce (DESIGN.md security rules). */
-export function randomToken(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)));
-}
-
-export function newTransaction(config: AqConfig, codeVerifier: string, display: Transaction['display'] = config.display): Transaction {
-  return {
-    state: randomToken(),
-    nonce: randomToken(),
-    codeVerifier,
-    redirectUri: config.redirectUri,
-    responseType: config.responseType,
-    issuer: config.issuer.href,
-    clientId: config.clientId,
-    display,
-    maxAge: config.maxAge,
-    createdAt: Date.now(),
-  };
-}
 
 function storage(tx: Pick<Transaction, 'display'>): Storage {
   // A redirect comes back in the same tab: sessionStorage. A popup is another tab, which may not

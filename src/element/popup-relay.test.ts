@@ -1,7 +1,8 @@
 // A file of its own: the relay is once per page load (module state), as in a real popup.
 import { expect, it, vi } from 'vitest';
 import { resolveConfig } from '../core/config.js';
-import { newTransaction, saveTransaction } from '../core/transaction.js';
+import { newTransaction } from '../core/authorize.js';
+import { saveTransaction } from '../core/transaction.js';
 import '../define.js';
 
 it('in the popup (or silent frame) of a sign-in, the element only relays the answer: no client, also after its attributes change', async () => {

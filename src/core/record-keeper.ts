@@ -1,0 +1,82 @@
+import type { AqConfig } from './config.js';
+import type { RecordStore, SignedInRecord } from './store.js';
+import { createStore } from './store.js';
+import { TabSync } from '../session/tab-sync.js';
+
+/** setTimeout's ceiling (about 24.8 days); longer ID token lifetimes are re-armed on reload. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
+
+export interface RecordEvents {
+  /** The record's ID token has expired while kept. */
+  expired(): void;
+  /** Another tab of the app signed out. */
+  signedOutElsewhere(): void;
+  /** Another tab (or client of this page) stored a user: look in storage. */
+  signedInElsewhere(): void;
+}
+
+/**
+ * Who is signed in, for one issuer and client: the record in memory and in the page's chosen
+ * storage, the timer that ends it when its ID token expires, and what the app's other tabs say.
+ */
+export class RecordKeeper {
+  #store: RecordStore;
+  #record: SignedInRecord | null = null;
+  #expiry?: ReturnType<typeof setTimeout>;
+  #tabs: TabSync;
+  #on: RecordEvents;
+  #storage: AqConfig['storage'];
+
+  constructor(config: AqConfig, on: RecordEvents) {
+    this.#on = on;
+    this.#storage = config.storage;
+    this.#store = createStore(config.storage, config.issuer.href, config.clientId);
+    this.#tabs = new TabSync(config.issuer.href, config.clientId, (m) => (m.type === 'signed-out' ? on.signedOutElsewhere() : on.signedInElsewhere()));
+    // Another tab's localStorage write can reach this process after its channel message: the
+    // storage event comes when the record is really readable here.
+    if (config.storage === 'local') window.addEventListener('storage', this.#onStorage);
+  }
+
+  #onStorage = (e: StorageEvent) => {
+    if (e.key === this.#store.key && e.newValue && !this.#record) this.#on.signedInElsewhere();
+  };
+
+  get record(): SignedInRecord | null {
+    return this.#record;
+  }
+
+  /** Keeps `record` as the signed-in user, until its ID token expires; `tell` the other tabs. */
+  keep(record: SignedInRecord, tell: boolean, watchExpiry = true): void {
+    this.#record = record;
+    this.#store.save(record);
+    clearTimeout(this.#expiry);
+    const ms = record.expiresAt * 1000 - Date.now();
+    if (ms < MAX_TIMEOUT && watchExpiry) this.#expiry = setTimeout(() => this.#on.expired(), ms);
+    if (tell) this.#tabs.post({ type: 'signed-in' });
+  }
+
+  /** Forgets the user here and in storage; returns who it was. */
+  drop(tell: boolean): SignedInRecord | null {
+    const was = this.#record;
+    clearTimeout(this.#expiry);
+    this.#store.clear();
+    this.#record = null;
+    if (tell) this.#tabs.post({ type: 'signed-out' });
+    return was;
+  }
+
+  /** The stored record; 'expired' (and removed) when its ID token has expired. */
+  load(): SignedInRecord | 'expired' | null {
+    const record = this.#store.load();
+    if (!record || record.expiresAt * 1000 > Date.now()) return record;
+    this.#store.clear();
+    return 'expired';
+  }
+
+  /** Stops the timer and listening to other tabs; the stored record stays. */
+  close(): void {
+    clearTimeout(this.#expiry);
+    this.#tabs.close();
+    if (this.#storage === 'local') window.removeEventListener('storage', this.#onStorage);
+  }
+}
