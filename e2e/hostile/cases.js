@@ -21,6 +21,7 @@
  * @property {string} [tokenType] the token response's "token_type" instead of "Bearer"
  * @property {(hash: string) => string | undefined} [tokenAtHash] the token response ID token's at_hash, from the right one
  * @property {string} [issParam] an RFC 9207 "iss" parameter in the authorization response
+ * @property {unknown} [tokenExpiresIn] the token response's "expires_in" instead of a number of seconds
  */
 
 /** Keys the server makes: published ones, and attacker keys that sign under a published kid. */
@@ -73,6 +74,8 @@ export const CASES = {
   // rp-key-rotation-op-sign-key: kid A first; after rotateKeys() only kid B is published and signs.
   'key-rotation': { jwks: ['rsa-a'], rotated: { jwks: ['rsa-b'], kid: 'rsa-b', signer: 'rsa-b' } },
   'token-type-dpop': { tokenType: 'DPoP' },
+  // A check oauth4webapi brought (RFC 6749 5.1): "expires_in" is a number of seconds.
+  'token-expires-in-not-a-number': { tokenExpiresIn: 'soon' },
   // at_hash is optional in the token response, but a present one must match (OIDC Core 3.1.3.8).
   'at-hash-wrong-code-flow': { tokenAtHash: () => 'AAAAAAAAAAAAAAAAAAAAAA' },
   // RFC 9207: the response names another OP (a mix-up attack).
@@ -87,6 +90,8 @@ export const CASES = {
   'at-hash-missing': { responseType: 'id_token token', claims: (c) => ({ ...c, at_hash: undefined }) },
   'c-hash-wrong': { responseType: 'code id_token', claims: (c) => ({ ...c, c_hash: c.c_hash && 'AAAAAAAAAAAAAAAAAAAAAA' }) },
   'c-hash-missing': { responseType: 'code id_token', claims: (c) => ({ ...c, c_hash: undefined }) },
+  // A front-channel ID token issued hours ago is a replayed one (oauth4webapi allows an hour).
+  'iat-old-hybrid': { responseType: 'code id_token', claims: (c) => ({ ...c, iat: Number(c.iat) - 2 * HOUR, auth_time: Number(c.iat) - 2 * HOUR }) },
   'nonce-missing-implicit': { responseType: 'id_token token', claims: (c) => ({ ...c, nonce: undefined }) },
   'nonce-missing-hybrid': { responseType: 'code id_token', claims: (c) => ({ ...c, nonce: undefined }) },
   'bad-signature-implicit': { responseType: 'id_token token', signer: 'rsa-attacker' },

@@ -124,7 +124,7 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
     return json(200, {
       access_token: accessToken,
       token_type: p.tokenType ?? 'Bearer',
-      expires_in: TOKEN_LIFETIME,
+      expires_in: p.tokenExpiresIn ?? TOKEN_LIFETIME,
       id_token: idToken(p, grant.clientId, grant.nonce, { at_hash: p.tokenAtHash?.(leftHalf(p.alg, accessToken)) }),
     });
   }
