@@ -5,6 +5,8 @@
 // bench/oidc-client-ts-lit.html (oidc-client-ts's UserManager behind a small Lit button), each
 // built by Vite as npm run size bundles them, served gzipped by a static server of this script
 // (an ephemeral port), timed by bench/first-paint.js in the page.
+//   AQ_DIST=/path/to/dist: the ESM first-paint page (and the size rows) use that build; the
+//   journeys, renders and idle figures stay on this checkout's dist/aq-signin.js.
 import { execSync, spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -24,6 +26,7 @@ const SIDES = {
 
 if (!process.argv.includes('--no-build')) execSync('npm run build', { stdio: 'ignore' });
 const root = fileURLToPath(new URL('..', import.meta.url));
+const esmDist = process.env.AQ_DIST ?? `${root}dist`;
 
 // The ESM apps, built like npm run size builds them (one build each: no chunk shared between
 // them), into dist/bench-esm/<side>/ and served under /<side>/.
@@ -37,7 +40,10 @@ for (const [side, { html }] of Object.entries(ESM)) {
     base: `/${side}/`,
     configFile: false,
     logLevel: 'silent',
-    resolve: { alias: { 'aq-signin/define': `${root}dist/define.js` } },
+    resolve: {
+      alias: { 'aq-signin/define': `${esmDist}/define.js` },
+      dedupe: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'oauth4webapi', 'jose'],
+    },
     publicDir: false,
     build: { outDir: `${root}dist/bench-esm/${side}`, emptyOutDir: true, minify: true, target: 'es2022', modulePreload: { polyfill: false }, rolldownOptions: { input: `${root}${html}` } },
   });
@@ -236,5 +242,6 @@ const ratio = (a, b) => {
   return Number.isFinite(x) && Number.isFinite(y) && y !== 0 ? (x / y).toFixed(2) : '';
 };
 console.log(`runs: ${RUNS} (journeys), ${Math.min(RUNS, 3)} (idle); median (min–max)`);
+if (process.env.AQ_DIST) console.log(`sizes and ESM first paint: ${esmDist}; the rest: ${root}dist`);
 console.log(`${'figure'.padEnd(52)} ${'ours'.padStart(22)} ${'theirs'.padStart(22)} ${'ratio'.padStart(6)}  limit`);
 for (const r of rows) console.log(`${r.figure.padEnd(52)} ${String(r.ours).padStart(22)} ${String(r.theirs).padStart(22)} ${ratio(r.ours, r.theirs).padStart(6)}  ${r.limit}`);
