@@ -1,5 +1,5 @@
-import { ReactiveElement } from '@lit/reactive-element';
-import type { PropertyValues } from '@lit/reactive-element';
+import { LitElement, html } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
 import { AqClient } from '../core/client.js';
 import type { AqClientOptions, AqConfig } from '../core/config.js';
 import { OPTIONS as CONFIG_PROPS, resolveConfig } from '../core/config.js';
@@ -42,27 +42,8 @@ function afterDomContentLoaded(fn: () => void): void {
   else queueMicrotask(fn);
 }
 
-const LOCK = 'M12 2a5 5 0 0 1 5 5v3h1a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h1V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v3h6V7a3 3 0 0 0-3-3zm0 9a2 2 0 0 0-1 3.73V19h2v-2.27A2 2 0 0 0 12 13z';
-
-/** An element with attributes and children, built with DOM calls: no HTML parsing, so no Trusted Types sink. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
-function h(tag: string, attrs: Record<string, string>, ...children: (Node | string)[]): Element;
-function h(tag: string, attrs: Record<string, string>, ...children: (Node | string)[]): Element {
-  const el = tag === 'svg' || tag === 'path' ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  el.append(...children);
-  return el;
-}
-
-/** The nodes of the shadow tree that change; the rest never does. */
-interface View {
-  button: HTMLButtonElement;
-  icon: HTMLSlotElement;
-  avatar: HTMLImageElement;
-  label: HTMLSlotElement;
-  text: Text;
-  status: Text;
-}
+// The default icon: a padlock.
+const ICON = html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M12 2a5 5 0 0 1 5 5v3h1a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h1V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v3h6V7a3 3 0 0 0-3-3zm0 9a2 2 0 0 0-1 3.73V19h2v-2.27A2 2 0 0 0 12 13z"></path></svg>`;
 
 /**
  * A sign-in button for any OpenID Connect provider.
@@ -92,7 +73,7 @@ interface View {
  * @cssproperty --aq-signin-padding - Button padding.
  * @cssproperty --aq-signin-focus-ring - Box shadow of the focused button.
  */
-export class AqSignin extends ReactiveElement {
+export class AqSignin extends LitElement {
   static override styles = styles;
 
   /**
@@ -186,7 +167,6 @@ export class AqSignin extends ReactiveElement {
   #relaying = false;
   #status = '';
   #slotted = false;
-  #view?: View;
   #client?: AqClient;
   #reportedConfigError?: string;
   // The client reports what happens without a call (remote sign-out, other tabs, expiry); the
@@ -389,44 +369,26 @@ export class AqSignin extends ReactiveElement {
     return this.avatar && typeof url === 'string' && /^(https:|data:image\/)/i.test(url) ? url : undefined;
   }
 
-  // The shadow tree is built once and patched in update(): its five bindings need no template
-  // engine, and lit-html would be a sixth of the default path's bytes (DESIGN.md, Budgets).
-  protected override createRenderRoot(): HTMLElement | DocumentFragment {
-    const root = super.createRenderRoot();
-    const icon = h('slot', { name: 'icon' }, h('svg', { part: 'icon', viewBox: '0 0 24 24', 'aria-hidden': 'true', fill: 'currentColor' }, h('path', { d: LOCK })));
-    const label = h('slot', {});
-    const text = new Text();
-    const status = new Text();
-    const button = h('button', { part: 'button', type: 'button' }, icon, h('span', { part: 'label' }, label, text));
-    button.addEventListener('click', () => this.#onClick());
-    label.addEventListener('slotchange', () => this.#onSlotChange());
-    root.append(button, h('span', { class: 'sr-only', role: 'status', 'aria-live': 'polite' }, status));
-    // The avatar is decorative: the label beside it already names the user.
-    this.#view = { button, icon, avatar: h('img', { part: 'avatar', alt: '', referrerpolicy: 'no-referrer' }), label, text, status };
-    return root;
-  }
-
-  // One <slot> serves both labels: renaming it re-assigns the light DOM and fires slotchange.
-  // Whitespace between the tags is slotted too, so "has a label" means non-blank content.
-  #onSlotChange(): void {
-    this.#slotted = this.#view!.label.assignedNodes({ flatten: true }).some((n) => n.nodeType === Node.ELEMENT_NODE || n.textContent?.trim());
-    this.requestUpdate();
-  }
-
-  protected override update(changed: PropertyValues<this>): void {
-    super.update(changed);
-    const { button, icon, avatar, label, text, status } = this.#view!;
+  protected override render(): TemplateResult {
     const profile = this.profile;
     const picture = this.#picture(profile);
-    if (picture) {
-      if (avatar.getAttribute('src') !== picture) avatar.src = picture;
-    }
-    const shown = picture ? avatar : icon;
-    if (button.firstChild !== shown) button.firstChild!.replaceWith(shown);
-    button.setAttribute('aria-busy', String(this.#busyNow));
-    label.name = profile ? 'signed-in' : '';
-    text.data = this.#slotted ? '' : this.#label(profile);
-    status.data = this.#status;
+    // The avatar is decorative: the label beside it already names the user. One <slot> serves
+    // both labels: renaming it re-assigns the light DOM and fires slotchange. No whitespace
+    // between the tags: in the label it would show, and templates ship as written.
+    return html`<button part="button" type="button" aria-busy=${String(this.#busyNow)} @click=${this.#onClick}>${
+      picture
+        ? html`<img part="avatar" alt="" referrerpolicy="no-referrer" src=${picture}>`
+        : html`<slot name="icon">${ICON}</slot>`
+    }<span part="label"><slot name=${profile ? 'signed-in' : ''} @slotchange=${this.#onSlotChange}></slot>${
+      this.#slotted ? '' : this.#label(profile)
+    }</span></button><span class="sr-only" role="status" aria-live="polite">${this.#status}</span>`;
+  }
+
+  // Whitespace between the tags is slotted too, so "has a label" means non-blank content.
+  #onSlotChange(e: Event): void {
+    const slot = e.target as HTMLSlotElement;
+    this.#slotted = slot.assignedNodes({ flatten: true }).some((n) => n.nodeType === Node.ELEMENT_NODE || n.textContent?.trim());
+    this.requestUpdate();
   }
 }
 
