@@ -141,8 +141,10 @@ export class AqClient extends EventTarget {
    * before anything is awaited. With `"redirect"` the page navigates to the OP and the promise
    * never settles; the result arrives through `handleRedirectCallback()` on the way back.
    * Resolves with null when `backendUrl` is set and the backend answered without a `profile`.
+   * `popup`: a window the caller already opened inside the click (e.g. before this module had
+   * loaded); it is navigated to the OP once discovery and PKCE are ready.
    */
-  signIn(): Promise<SignedInRecord | null> {
+  signIn(options: { popup?: Window } = {}): Promise<SignedInRecord | null> {
     if (this.config.display === 'redirect') return this.#signInRedirect();
     if (this.#popupSignIn && !this.#popupSignIn.popup.closed) {
       this.#popupSignIn.popup.focus();
@@ -150,12 +152,12 @@ export class AqClient extends EventTarget {
     }
     let popup: Window;
     const d = discovered(this.config.issuer);
-    const pkce = d && this.#pkce ? this.#takePkce() : undefined;
+    const pkce = d && this.#pkce && !options.popup ? this.#takePkce() : undefined;
     const ready = d && pkce && !this.config.initUrl ? this.#request(d, pkce) : undefined;
     try {
       // Not ready yet (a click right after load, or init-url to ask first): open a blank popup
       // now, inside the click, and navigate it once ready.
-      popup = openPopup(ready?.url ?? 'about:blank');
+      popup = options.popup ?? openPopup(ready?.url ?? 'about:blank');
     } catch (err) {
       return Promise.reject(err);
     }
