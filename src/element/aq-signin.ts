@@ -1,10 +1,10 @@
 import { LitElement, html } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
-import { AqClient } from '../core/client.js';
+import type { AqClient } from '../core/client.js';
 import type { AqClientOptions, AqConfig } from '../core/config.js';
 import { OPTIONS as CONFIG_PROPS, resolveConfig } from '../core/config.js';
 import { parseCallback } from '../core/callback.js';
-import { relayPopupResponse } from '../core/popup.js';
+import { openPopup, relayPopupResponse } from '../core/popup.js';
 import type { AqProfile } from '../core/store.js';
 import { AqError, toAqError } from '../errors.js';
 import type { AqEventDetail } from '../events.js';
@@ -21,6 +21,25 @@ export function setAqSigninDefaults(values: Partial<Record<string, string>>): vo
   // Marked as a change of "issuer" so that elements already running rebuild their client if the
   // effective configuration differs.
   for (const el of document.querySelectorAll('aq-signin')) if (el instanceof AqSignin) el.requestUpdate('issuer', el.issuer);
+}
+
+type ClientModule = typeof import('../core/client.js');
+
+// The relying party (client.ts, oauth4webapi, the flows, the session monitor) is a second chunk:
+// the button paints without it (DESIGN.md, Budgets: first paint), and it starts loading as the
+// first element connects, long before a click. Once per page.
+let clientModule: Promise<ClientModule> | undefined;
+let loaded: ClientModule | undefined;
+
+function loadClient(): Promise<ClientModule> {
+  clientModule ??= import('../core/client.js').then(
+    (m) => (loaded = m),
+    (err) => {
+      clientModule = undefined; // a later connect or click tries again
+      throw new AqError('AQ_LOAD_FAILED', 'the sign-in script could not be loaded', { cause: err });
+    },
+  );
+  return clientModule;
 }
 
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
@@ -216,6 +235,14 @@ export class AqSignin extends LitElement {
   /** On connect, and again when the configuration changes: prefetch, then a returning redirect or a stored user. */
   #start(): void {
     if (this.#relaying) return;
+    if (!loaded) {
+      this.#validConfig();
+      loadClient().then(
+        () => this.isConnected && !this.#client && this.#start(),
+        (err) => afterDomContentLoaded(() => this.#fail(err)),
+      );
+      return;
+    }
     const client = this.#getClient();
     if (!client) return;
     client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
@@ -281,27 +308,42 @@ export class AqSignin extends LitElement {
   }
 
   #getClient(): AqClient | undefined {
-    if (this.#client) return this.#client;
+    if (this.#client || !loaded) return this.#client;
     try {
-      this.#client = new AqClient(this.#options());
-      for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
-      this.#reportedConfigError = undefined;
-      return this.#client;
+      this.#client = new loaded.AqClient(this.#options());
     } catch (err) {
-      // Reported once per configuration: a page author needs one clear message, not one per click.
-      // And only if still true once the page is parsed and the element updated: attributes set
-      // right after connecting may have completed the configuration by then.
-      const error = toAqError(err, 'AQ_CONFIG_INVALID', 'invalid configuration');
-      if (this.#reportedConfigError !== error.message) {
-        this.#reportedConfigError = error.message;
-        afterDomContentLoaded(() =>
-          this.updateComplete.then(() => {
-            if (!this.#client && this.#reportedConfigError === error.message) this.#fail(error);
-          }),
-        );
-      }
+      this.#reportConfigError(err);
       return undefined;
     }
+    for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
+    this.#reportedConfigError = undefined;
+    return this.#client;
+  }
+
+  /** The effective configuration; undefined, and reported, when it is invalid. Needs no client. */
+  #validConfig(): AqConfig | undefined {
+    try {
+      const config = resolveConfig(this.#options());
+      this.#reportedConfigError = undefined;
+      return config;
+    } catch (err) {
+      this.#reportConfigError(err);
+      return undefined;
+    }
+  }
+
+  #reportConfigError(err: unknown): void {
+    // Reported once per configuration: a page author needs one clear message, not one per click.
+    // And only if still true once the page is parsed and the element updated: attributes set
+    // right after connecting may have completed the configuration by then.
+    const error = toAqError(err, 'AQ_CONFIG_INVALID', 'invalid configuration');
+    if (this.#reportedConfigError === error.message) return;
+    this.#reportedConfigError = error.message;
+    afterDomContentLoaded(() =>
+      this.updateComplete.then(() => {
+        if (!this.#client && this.#reportedConfigError === error.message) this.#fail(error);
+      }),
+    );
   }
 
   /**
@@ -310,11 +352,38 @@ export class AqSignin extends LitElement {
    */
   signIn(): Promise<void> {
     const client = this.#getClient();
-    if (!client) return Promise.resolve();
-    this.#setBusy(true);
     // No await before this call: the popup opens inside the caller's user gesture.
-    return client
-      .signIn()
+    if (client) return this.#busyWith(client.signIn());
+    const config = loaded ? undefined : this.#validConfig();
+    if (!config) return Promise.resolve();
+    // A click before the relying party has arrived: the popup opens now, inside the click, and
+    // the client navigates it to the OP once loaded. A redirect can wait.
+    let popup: Window | undefined;
+    if (config.display === 'popup') {
+      try {
+        popup = openPopup('about:blank');
+      } catch (err) {
+        this.#fail(err);
+        return Promise.resolve();
+      }
+    }
+    return this.#busyWith(
+      loadClient()
+        .then(() => this.#getClient())
+        .then((client) => {
+          if (client) return client.signIn({ popup });
+          popup?.close();
+        })
+        .catch((err) => {
+          popup?.close();
+          throw err;
+        }),
+    );
+  }
+
+  #busyWith(signingIn: Promise<unknown>): Promise<void> {
+    this.#setBusy(true);
+    return signingIn
       .then(
         () => {},
         (err) => this.#fail(err),
