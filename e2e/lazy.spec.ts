@@ -63,6 +63,8 @@ test('a click while the chunk is still on its way opens the popup at once; it go
   const { detail } = await nextEvent(page, 'aq-profile');
   expect(detail.profile.sub).toBe('alice');
   await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');
+  // The client navigated the element's popup instead of opening one of its own.
+  expect(await opens(page)).toEqual(['about:blank']);
   expect(await page.evaluate(() => (window as any).__aqEvents.filter((e: any) => e.type === 'aq-error'))).toEqual([]);
 });
 
