@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { minifyTemplates } from './scripts/minify-templates.js';
 
-// Library build: ESM entries with Lit's @lit/reactive-element (and, for the server helpers,
+// Library build: ESM entries with lit (and, for the server helpers,
 // oauth4webapi and jose) external, so an app bundles one copy of each.
 export default defineConfig({
   plugins: [minifyTemplates()],
@@ -15,7 +15,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rolldownOptions: {
-      external: [/^@lit\//, /^oauth4webapi$/, /^jose$/, /^node:/],
+      external: [/^lit/, /^@lit\//, /^oauth4webapi$/, /^jose$/, /^node:/],
     },
   },
   test: {

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import { minifyTemplates } from './scripts/minify-templates.js';
 
-// Script-tag build: one classic script with lit inlined; sets window.AqSignin.
+// Script-tag build: one classic script with lit and the relying party inlined; sets window.AqSignin.
 export default defineConfig({
   plugins: [minifyTemplates()],
   build: {
@@ -15,5 +15,8 @@ export default defineConfig({
       name: 'AqSignin',
       fileName: () => 'aq-signin.js',
     },
+    // A classic script cannot load chunks: the element's lazy import of the relying party is
+    // inlined here (an ESM app gets it as a second chunk instead).
+    rolldownOptions: { output: { codeSplitting: false } },
   },
 });

@@ -18,7 +18,7 @@ const FRAME_SOURCES = { op: `http://localhost:${OP_PORT}`, self: "'self'" };
 function cspFor(frameSrc = "'self' " + FRAME_SOURCES.op) {
   return [
     "default-src 'self'", "script-src 'self'", "style-src 'self'", `frame-src ${frameSrc}`,
-    `connect-src 'self' http://localhost:${OP_PORT}`, "img-src 'self' data: https:", "require-trusted-types-for 'script'", "trusted-types 'none'",
+    `connect-src 'self' http://localhost:${OP_PORT}`, "img-src 'self' data: https:", "require-trusted-types-for 'script'", 'trusted-types lit-html',
   ].join('; ');
 }
 const strictPage = {
@@ -60,7 +60,7 @@ const vite = await createServer({
   logLevel: 'warn',
   plugins: [strictPage, frameworkPage, demoBackend({ issuer: op.issuer }), svelte()],
   // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
-  optimizeDeps: { entries: ['e2e/pages/*.html', 'e2e/pages/*.js'], include: ['@lit/reactive-element', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
+  optimizeDeps: { entries: ['e2e/pages/*.html', 'e2e/pages/*.js'], include: ['lit', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },
 });
 await vite.listen();

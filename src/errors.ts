@@ -9,6 +9,8 @@ export type AqErrorCode =
   | 'AQ_DISCOVERY_FAILED'
   /** The OP answered the authorization request with `error=` (e.g. the user denied consent). */
   | 'AQ_AUTHORIZATION_ERROR'
+  /** The element's second chunk, the relying party, could not be loaded (network, or a Content-Security-Policy). */
+  | 'AQ_LOAD_FAILED'
   /** The browser refused to open the popup. */
   | 'AQ_POPUP_BLOCKED'
   /** The user closed the popup before the OP answered. */

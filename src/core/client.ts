@@ -139,6 +139,8 @@ export class AqClient extends EventTarget {
    * before anything is awaited. With `"redirect"` the page navigates to the OP and the promise
    * never settles; the result arrives through `handleRedirectCallback()` on the way back.
    * Resolves with null when `backendUrl` is set and the backend answered without a `profile`.
+   * `popup`: a window the caller already opened inside the click (e.g. before this module had
+   * loaded); it is navigated to the OP once discovery and PKCE are ready.
    */
   signIn(options: SignInOptions = {}): Promise<SignedInRecord | null> {
     if (this.config.display === 'redirect') {
@@ -152,12 +154,11 @@ export class AqClient extends EventTarget {
     }
     let popup: Window;
     const d = discovered(this.config.issuer);
-    const pkce = d && this.#pkce ? this.#takePkce() : undefined;
+    const pkce = d && this.#pkce && !options.popup ? this.#takePkce() : undefined;
     const ready = d && pkce && !this.config.initUrl ? this.#request(d, pkce) : undefined;
     try {
       // Not ready yet (a click right after load, or init-url to ask first): open a blank popup
       // now, inside the click, and navigate it once ready.
-      if (options.popup && ready) options.popup.location.href = ready.url;
       popup = options.popup ?? openPopup(ready?.url ?? 'about:blank');
     } catch (err) {
       return Promise.reject(err);

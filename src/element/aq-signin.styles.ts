@@ -1,4 +1,4 @@
-import { css } from '@lit/reactive-element';
+import { css } from 'lit';
 
 // Themes from Authentiq's palette. Each text/background pair passes WCAG AA (4.5:1) for normal
 // text: basic 4.7, orange 8.6, grey 6.1, white 11.0.

@@ -4,8 +4,11 @@ import type { AqEventDetail } from '../events.js';
 import type { AqSignin } from './aq-signin.js';
 
 // Discovery must not reach the network: every fetch fails fast, as for an unreachable OP.
-beforeAll(() => {
+beforeAll(async () => {
   vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('offline in unit tests'))));
+  // The element loads the relying party as a second chunk; loaded here once, so that the timings
+  // below do not include transforming it (e2e/lazy.spec.ts covers a click before it arrives).
+  await import('../core/client.js');
 });
 
 afterEach(() => {

@@ -1,10 +1,10 @@
-import { ReactiveElement } from '@lit/reactive-element';
-import type { PropertyValues } from '@lit/reactive-element';
-import { AqClient } from '../core/client.js';
+import { LitElement, html } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
+import type { AqClient } from '../core/client.js';
 import type { AqClientOptions, AqConfig } from '../core/config.js';
 import { OPTIONS as CONFIG_PROPS, resolveConfig } from '../core/config.js';
 import { parseCallback } from '../core/callback.js';
-import { relayPopupResponse } from '../core/popup.js';
+import { openPopup, relayPopupResponse } from '../core/popup.js';
 import type { AqProfile } from '../core/store.js';
 import { AqError, toAqError } from '../errors.js';
 import type { AqEventDetail } from '../events.js';
@@ -21,6 +21,25 @@ export function setAqSigninDefaults(values: Partial<Record<string, string>>): vo
   // Marked as a change of "issuer" so that elements already running rebuild their client if the
   // effective configuration differs.
   for (const el of document.querySelectorAll('aq-signin')) if (el instanceof AqSignin) el.requestUpdate('issuer', el.issuer);
+}
+
+type ClientModule = typeof import('../core/client.js');
+
+// The relying party (client.ts, oauth4webapi, the flows, the session monitor) is a second chunk:
+// the button paints without it (DESIGN.md, Budgets: first paint), and it starts loading as the
+// first element connects, long before a click. Once per page.
+let clientModule: Promise<ClientModule> | undefined;
+let loaded: ClientModule | undefined;
+
+function loadClient(): Promise<ClientModule> {
+  clientModule ??= import('../core/client.js').then(
+    (m) => (loaded = m),
+    (err) => {
+      clientModule = undefined; // a later connect or click tries again
+      throw new AqError('AQ_LOAD_FAILED', 'the sign-in script could not be loaded', { cause: err });
+    },
+  );
+  return clientModule;
 }
 
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
@@ -42,27 +61,8 @@ function afterDomContentLoaded(fn: () => void): void {
   else queueMicrotask(fn);
 }
 
-const LOCK = 'M12 2a5 5 0 0 1 5 5v3h1a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h1V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v3h6V7a3 3 0 0 0-3-3zm0 9a2 2 0 0 0-1 3.73V19h2v-2.27A2 2 0 0 0 12 13z';
-
-/** An element with attributes and children, built with DOM calls: no HTML parsing, so no Trusted Types sink. */
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string>, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
-function h(tag: string, attrs: Record<string, string>, ...children: (Node | string)[]): Element;
-function h(tag: string, attrs: Record<string, string>, ...children: (Node | string)[]): Element {
-  const el = tag === 'svg' || tag === 'path' ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
-  el.append(...children);
-  return el;
-}
-
-/** The nodes of the shadow tree that change; the rest never does. */
-interface View {
-  button: HTMLButtonElement;
-  icon: HTMLSlotElement;
-  avatar: HTMLImageElement;
-  label: HTMLSlotElement;
-  text: Text;
-  status: Text;
-}
+// The default icon: a padlock.
+const ICON = html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M12 2a5 5 0 0 1 5 5v3h1a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h1V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v3h6V7a3 3 0 0 0-3-3zm0 9a2 2 0 0 0-1 3.73V19h2v-2.27A2 2 0 0 0 12 13z"></path></svg>`;
 
 /**
  * A sign-in button for any OpenID Connect provider.
@@ -92,7 +92,7 @@ interface View {
  * @cssproperty --aq-signin-padding - Button padding.
  * @cssproperty --aq-signin-focus-ring - Box shadow of the focused button.
  */
-export class AqSignin extends ReactiveElement {
+export class AqSignin extends LitElement {
   static override styles = styles;
 
   /**
@@ -186,7 +186,6 @@ export class AqSignin extends ReactiveElement {
   #relaying = false;
   #status = '';
   #slotted = false;
-  #view?: View;
   #client?: AqClient;
   #reportedConfigError?: string;
   // The client reports what happens without a call (remote sign-out, other tabs, expiry); the
@@ -236,6 +235,14 @@ export class AqSignin extends ReactiveElement {
   /** On connect, and again when the configuration changes: prefetch, then a returning redirect or a stored user. */
   #start(): void {
     if (this.#relaying) return;
+    if (!loaded) {
+      this.#validConfig();
+      loadClient().then(
+        () => this.isConnected && !this.#client && this.#start(),
+        (err) => afterDomContentLoaded(() => this.#fail(err)),
+      );
+      return;
+    }
     const client = this.#getClient();
     if (!client) return;
     client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
@@ -301,27 +308,42 @@ export class AqSignin extends ReactiveElement {
   }
 
   #getClient(): AqClient | undefined {
-    if (this.#client) return this.#client;
+    if (this.#client || !loaded) return this.#client;
     try {
-      this.#client = new AqClient(this.#options());
-      for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
-      this.#reportedConfigError = undefined;
-      return this.#client;
+      this.#client = new loaded.AqClient(this.#options());
     } catch (err) {
-      // Reported once per configuration: a page author needs one clear message, not one per click.
-      // And only if still true once the page is parsed and the element updated: attributes set
-      // right after connecting may have completed the configuration by then.
-      const error = toAqError(err, 'AQ_CONFIG_INVALID', 'invalid configuration');
-      if (this.#reportedConfigError !== error.message) {
-        this.#reportedConfigError = error.message;
-        afterDomContentLoaded(() =>
-          this.updateComplete.then(() => {
-            if (!this.#client && this.#reportedConfigError === error.message) this.#fail(error);
-          }),
-        );
-      }
+      this.#reportConfigError(err);
       return undefined;
     }
+    for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
+    this.#reportedConfigError = undefined;
+    return this.#client;
+  }
+
+  /** The effective configuration; undefined, and reported, when it is invalid. Needs no client. */
+  #validConfig(): AqConfig | undefined {
+    try {
+      const config = resolveConfig(this.#options());
+      this.#reportedConfigError = undefined;
+      return config;
+    } catch (err) {
+      this.#reportConfigError(err);
+      return undefined;
+    }
+  }
+
+  #reportConfigError(err: unknown): void {
+    // Reported once per configuration: a page author needs one clear message, not one per click.
+    // And only if still true once the page is parsed and the element updated: attributes set
+    // right after connecting may have completed the configuration by then.
+    const error = toAqError(err, 'AQ_CONFIG_INVALID', 'invalid configuration');
+    if (this.#reportedConfigError === error.message) return;
+    this.#reportedConfigError = error.message;
+    afterDomContentLoaded(() =>
+      this.updateComplete.then(() => {
+        if (!this.#client && this.#reportedConfigError === error.message) this.#fail(error);
+      }),
+    );
   }
 
   /**
@@ -330,11 +352,38 @@ export class AqSignin extends ReactiveElement {
    */
   signIn(): Promise<void> {
     const client = this.#getClient();
-    if (!client) return Promise.resolve();
-    this.#setBusy(true);
     // No await before this call: the popup opens inside the caller's user gesture.
-    return client
-      .signIn()
+    if (client) return this.#busyWith(client.signIn());
+    const config = loaded ? undefined : this.#validConfig();
+    if (!config) return Promise.resolve();
+    // A click before the relying party has arrived: the popup opens now, inside the click, and
+    // the client navigates it to the OP once loaded. A redirect can wait.
+    let popup: Window | undefined;
+    if (config.display === 'popup') {
+      try {
+        popup = openPopup('about:blank');
+      } catch (err) {
+        this.#fail(err);
+        return Promise.resolve();
+      }
+    }
+    return this.#busyWith(
+      loadClient()
+        .then(() => this.#getClient())
+        .then((client) => {
+          if (client) return client.signIn({ popup });
+          popup?.close();
+        })
+        .catch((err) => {
+          popup?.close();
+          throw err;
+        }),
+    );
+  }
+
+  #busyWith(signingIn: Promise<unknown>): Promise<void> {
+    this.#setBusy(true);
+    return signingIn
       .then(
         () => {},
         (err) => this.#fail(err),
@@ -389,44 +438,26 @@ export class AqSignin extends ReactiveElement {
     return this.avatar && typeof url === 'string' && /^(https:|data:image\/)/i.test(url) ? url : undefined;
   }
 
-  // The shadow tree is built once and patched in update(): its five bindings need no template
-  // engine, and lit-html would be a sixth of the default path's bytes (DESIGN.md, Budgets).
-  protected override createRenderRoot(): HTMLElement | DocumentFragment {
-    const root = super.createRenderRoot();
-    const icon = h('slot', { name: 'icon' }, h('svg', { part: 'icon', viewBox: '0 0 24 24', 'aria-hidden': 'true', fill: 'currentColor' }, h('path', { d: LOCK })));
-    const label = h('slot', {});
-    const text = new Text();
-    const status = new Text();
-    const button = h('button', { part: 'button', type: 'button' }, icon, h('span', { part: 'label' }, label, text));
-    button.addEventListener('click', () => this.#onClick());
-    label.addEventListener('slotchange', () => this.#onSlotChange());
-    root.append(button, h('span', { class: 'sr-only', role: 'status', 'aria-live': 'polite' }, status));
-    // The avatar is decorative: the label beside it already names the user.
-    this.#view = { button, icon, avatar: h('img', { part: 'avatar', alt: '', referrerpolicy: 'no-referrer' }), label, text, status };
-    return root;
-  }
-
-  // One <slot> serves both labels: renaming it re-assigns the light DOM and fires slotchange.
-  // Whitespace between the tags is slotted too, so "has a label" means non-blank content.
-  #onSlotChange(): void {
-    this.#slotted = this.#view!.label.assignedNodes({ flatten: true }).some((n) => n.nodeType === Node.ELEMENT_NODE || n.textContent?.trim());
-    this.requestUpdate();
-  }
-
-  protected override update(changed: PropertyValues<this>): void {
-    super.update(changed);
-    const { button, icon, avatar, label, text, status } = this.#view!;
+  protected override render(): TemplateResult {
     const profile = this.profile;
     const picture = this.#picture(profile);
-    if (picture) {
-      if (avatar.getAttribute('src') !== picture) avatar.src = picture;
-    }
-    const shown = picture ? avatar : icon;
-    if (button.firstChild !== shown) button.firstChild!.replaceWith(shown);
-    button.setAttribute('aria-busy', String(this.#busyNow));
-    label.name = profile ? 'signed-in' : '';
-    text.data = this.#slotted ? '' : this.#label(profile);
-    status.data = this.#status;
+    // The avatar is decorative: the label beside it already names the user. One <slot> serves
+    // both labels: renaming it re-assigns the light DOM and fires slotchange. No whitespace
+    // between the tags: in the label it would show, and templates ship as written.
+    return html`<button part="button" type="button" aria-busy=${String(this.#busyNow)} @click=${this.#onClick}>${
+      picture
+        ? html`<img part="avatar" alt="" referrerpolicy="no-referrer" src=${picture}>`
+        : html`<slot name="icon">${ICON}</slot>`
+    }<span part="label"><slot name=${profile ? 'signed-in' : ''} @slotchange=${this.#onSlotChange}></slot>${
+      this.#slotted ? '' : this.#label(profile)
+    }</span></button><span class="sr-only" role="status" aria-live="polite">${this.#status}</span>`;
+  }
+
+  // Whitespace between the tags is slotted too, so "has a label" means non-blank content.
+  #onSlotChange(e: Event): void {
+    const slot = e.target as HTMLSlotElement;
+    this.#slotted = slot.assignedNodes({ flatten: true }).some((n) => n.nodeType === Node.ELEMENT_NODE || n.textContent?.trim());
+    this.requestUpdate();
   }
 }
 

@@ -1,0 +1,107 @@
+// The relying party is a second chunk: the button paints without it, the element starts loading
+// it as it connects, and a click before it has arrived still opens the popup inside the click.
+// The e2e pages run the library from /src on Vite's dev server, so that chunk is the request for
+// /src/core/client.ts (what it imports is only asked for once it has arrived).
+import type { Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { OP, loginAtOp, nextEvent, openSignin, test } from './fixtures';
+
+/** Holds back the relying-party chunk of this page (not of its popups) until release(). */
+async function holdClientChunk(page: Page): Promise<{ requested: () => boolean; release: () => void }> {
+  let requested = false;
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  await page.route(
+    (url) => url.pathname === '/src/core/client.ts',
+    async (route) => {
+      requested = true;
+      await released;
+      await route.continue();
+    },
+  );
+  return { requested: () => requested, release };
+}
+
+/** Records the URL of every window.open of the page. */
+async function recordOpens(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const open = window.open.bind(window);
+    (window as any).__opens = [];
+    window.open = (url?: string | URL, ...rest: any[]) => {
+      (window as any).__opens.push(String(url));
+      return open(url, ...rest);
+    };
+  });
+}
+const opens = (page: Page): Promise<string[]> => page.evaluate(() => (window as any).__opens);
+
+test('the button paints before the relying-party chunk has loaded, which the element asks for as it connects', async ({ page }) => {
+  const chunk = await holdClientChunk(page);
+  await openSignin(page);
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+  expect((await page.locator('aq-signin button').boundingBox())?.width).toBeGreaterThan(0);
+  // Asked for before any click, and still held: what painted did not need it.
+  await expect.poll(chunk.requested).toBe(true);
+  chunk.release();
+  // Once in, the element prefetches discovery: it is ready for a click.
+  await page.waitForResponse((r) => r.url() === `${OP}/.well-known/openid-configuration`);
+});
+
+test('a click while the chunk is still on its way opens the popup at once; it goes to the OP once the chunk is in, and the sign-in completes', async ({ page }) => {
+  await recordOpens(page);
+  const chunk = await holdClientChunk(page);
+  await openSignin(page);
+  await expect.poll(chunk.requested).toBe(true);
+  // The popup must open inside the click while the chunk is held: after an await it would lose
+  // the user gesture and a popup blocker would refuse it.
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('aq-signin button').click()]);
+  expect(await opens(page)).toEqual(['about:blank']);
+  await expect(page.locator('aq-signin')).toHaveAttribute('busy', '');
+  chunk.release();
+  await popup.waitForURL((u) => u.origin === OP);
+  await loginAtOp(popup, 'alice');
+  const { detail } = await nextEvent(page, 'aq-profile');
+  expect(detail.profile.sub).toBe('alice');
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');
+  // The client navigated the element's popup instead of opening one of its own.
+  expect(await opens(page)).toEqual(['about:blank']);
+  expect(await page.evaluate(() => (window as any).__aqEvents.filter((e: any) => e.type === 'aq-error'))).toEqual([]);
+});
+
+test('a click while the chunk is on its way, with a blocked popup: AQ_POPUP_BLOCKED, not busy', async ({ page }) => {
+  await page.addInitScript(() => {
+    window.open = () => null;
+  });
+  const chunk = await holdClientChunk(page);
+  await openSignin(page);
+  await expect.poll(chunk.requested).toBe(true);
+  await page.locator('aq-signin button').click();
+  expect((await nextEvent(page, 'aq-error')).detail.error.code).toBe('AQ_POPUP_BLOCKED');
+  await expect(page.locator('aq-signin')).not.toHaveAttribute('busy');
+  chunk.release();
+});
+
+test('display=redirect: a click while the chunk is on its way goes to the OP once it is in', async ({ page }) => {
+  const chunk = await holdClientChunk(page);
+  await openSignin(page, { display: 'redirect' });
+  await expect.poll(chunk.requested).toBe(true);
+  await page.locator('aq-signin button').click();
+  await expect(page.locator('aq-signin')).toHaveAttribute('busy', '');
+  chunk.release();
+  await page.waitForURL((u) => u.origin === OP);
+  await loginAtOp(page, 'bob');
+  await page.waitForURL((u) => u.port === '5174');
+  expect((await nextEvent(page, 'aq-profile')).detail.profile.sub).toBe('bob');
+});
+
+test('once the chunk is in, a click opens the popup straight at the OP: nothing awaited in between', async ({ page }) => {
+  await recordOpens(page);
+  await openSignin(page);
+  // The chunk, then discovery and JWKS (the prefetch) are in; the page is quiet.
+  await page.waitForLoadState('networkidle');
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('aq-signin button').click()]);
+  const [first] = await opens(page);
+  expect(new URL(first).origin).toBe(OP);
+  await loginAtOp(popup, 'alice');
+  expect((await nextEvent(page, 'aq-profile')).detail.profile.sub).toBe('alice');
+});
