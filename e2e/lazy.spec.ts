@@ -1,7 +1,7 @@
 // The relying party is a second chunk: the button paints without it, the element starts loading
 // it as it connects, and a click before it has arrived still opens the popup inside the click.
 // The e2e pages run the library from /src on Vite's dev server, so that chunk is the request for
-// /src/core/client.ts (what it imports is only asked for once it has arrived).
+// /src/element/relying-party.ts (what it imports is only asked for once it has arrived).
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { OP, loginAtOp, nextEvent, openSignin, test } from './fixtures';
@@ -12,7 +12,7 @@ async function holdClientChunk(page: Page): Promise<{ requested: () => boolean; 
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
   await page.route(
-    (url) => url.pathname === '/src/core/client.ts',
+    (url) => url.pathname === '/src/element/relying-party.ts',
     async (route) => {
       requested = true;
       await released;

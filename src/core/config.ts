@@ -51,12 +51,7 @@ export interface AqConfig {
   backendUrl?: string;
 }
 
-/** Every option, in the order of the attribute table; the element's configuration properties. */
-export const OPTIONS = [
-  'issuer', 'clientId', 'scope', 'responseType', 'responseMode', 'display', 'redirectUri', 'prompt',
-  'loginHint', 'uiLocales', 'acrValues', 'maxAge', 'authParams', 'storage', 'sessionInterval',
-  'initUrl', 'backendUrl',
-] as const satisfies readonly (keyof AqClientOptions)[];
+export { OPTIONS } from './options.js';
 
 // Parameters the SDK owns: letting auth-params override them would undo state, nonce or PKCE.
 export const RESERVED_PARAMS = new Set([

@@ -3,8 +3,6 @@ import { cleanLocation, parseCallback } from './callback.js';
 import { isPopupState } from './transaction.js';
 
 const CHANNEL = 'aq-signin';
-const WIDTH = 500;
-const HEIGHT = 650;
 /** How often to look whether the user closed the popup: closing is reported within about a second. */
 const CLOSED_POLL_MS = 250;
 /** The relay message may still be in flight when the popup closes itself. */
@@ -14,18 +12,6 @@ interface RelayMessage {
   type: 'aq-signin:response';
   state: string;
   response: string;
-}
-
-/**
- * Opens the popup. Must run synchronously inside the click handler: any await before
- * `window.open` loses the user gesture and popup blockers win.
- */
-export function openPopup(url: string): Window {
-  const left = Math.max(0, (screen.availWidth - WIDTH) / 2);
-  const top = Math.max(0, (screen.availHeight - HEIGHT) / 2);
-  const popup = window.open(url, 'aq-signin', `popup=yes,width=${WIDTH},height=${HEIGHT},left=${left},top=${top}`);
-  if (!popup) throw new AqError('AQ_POPUP_BLOCKED', 'the browser blocked the sign-in popup; allow popups for this site or use display="redirect"');
-  return popup;
 }
 
 /**

@@ -2,9 +2,8 @@ import { LitElement, html } from 'lit';
 import type { PropertyValues, TemplateResult } from 'lit';
 import type { AqClient } from '../core/client.js';
 import type { AqClientOptions, AqConfig } from '../core/config.js';
-import { OPTIONS as CONFIG_PROPS, resolveConfig } from '../core/config.js';
-import { parseCallback } from '../core/callback.js';
-import { openPopup, relayPopupResponse } from '../core/popup.js';
+import { openPopup } from '../core/open-popup.js';
+import { OPTIONS as CONFIG_PROPS } from '../core/options.js';
 import type { AqProfile } from '../core/store.js';
 import { AqError, toAqError } from '../errors.js';
 import type { AqEventDetail } from '../events.js';
@@ -23,16 +22,17 @@ export function setAqSigninDefaults(values: Partial<Record<string, string>>): vo
   for (const el of document.querySelectorAll('aq-signin')) if (el instanceof AqSignin) el.requestUpdate('issuer', el.issuer);
 }
 
-type ClientModule = typeof import('../core/client.js');
+type ClientModule = typeof import('./relying-party.js');
 
-// The relying party (client.ts, oauth4webapi, the flows, the session monitor) is a second chunk:
-// the button paints without it (DESIGN.md, Budgets: first paint), and it starts loading as the
-// first element connects, long before a click. Once per page.
+// The relying party (client.ts, oauth4webapi, the flows, the session monitor, the configuration's
+// validation, the popup relay) is a second chunk: the button paints without it (DESIGN.md,
+// Budgets: first paint), and it starts loading as the first element connects, long before a
+// click. Once per page.
 let clientModule: Promise<ClientModule> | undefined;
 let loaded: ClientModule | undefined;
 
 function loadClient(): Promise<ClientModule> {
-  clientModule ??= import('../core/client.js').then(
+  clientModule ??= import('./relying-party.js').then(
     (m) => (loaded = m),
     (err) => {
       clientModule = undefined; // a later connect or click tries again
@@ -226,9 +226,6 @@ export class AqSignin extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // In the popup (or the hidden frame of a silent re-check), this page load is only the OP's
-    // answer: hand it to the opener and stop, also when attributes change later.
-    this.#relaying ||= relayPopupResponse();
     this.#start();
   }
 
@@ -236,13 +233,16 @@ export class AqSignin extends LitElement {
   #start(): void {
     if (this.#relaying) return;
     if (!loaded) {
-      this.#validConfig();
       loadClient().then(
         () => this.isConnected && !this.#client && this.#start(),
         (err) => afterDomContentLoaded(() => this.#fail(err)),
       );
       return;
     }
+    // In the popup (or the hidden frame of a silent re-check), this page load is only the OP's
+    // answer: hand it to the opener and stop, also when attributes change later.
+    this.#relaying = loaded.relayPopupResponse();
+    if (this.#relaying) return;
     const client = this.#getClient();
     if (!client) return;
     client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
@@ -263,7 +263,7 @@ export class AqSignin extends LitElement {
     // nothing: keep the client (and any sign-in it is finishing) unless the effective
     // configuration differs, and make one if there was none.
     try {
-      if (this.#client && sameConfig(this.#client.config, resolveConfig(this.#options()))) return;
+      if (this.#client && sameConfig(this.#client.config, loaded!.resolveConfig(this.#options()))) return;
     } catch {
       // Now invalid: the new client below reports it.
     }
@@ -292,7 +292,7 @@ export class AqSignin extends LitElement {
   /** A redirect coming back, else a stored user. The client's events carry the outcome. */
   async #resume(client: AqClient): Promise<void> {
     // Busy only when there is an answer to process: no "Signing in…" flash on every page load.
-    if (parseCallback(location.href)) this.#setBusy(true);
+    if (loaded!.parseCallback(location.href)) this.#setBusy(true);
     try {
       if (await client.handleRedirectCallback()) return;
     } catch (err) {
@@ -320,18 +320,6 @@ export class AqSignin extends LitElement {
     return this.#client;
   }
 
-  /** The effective configuration; undefined, and reported, when it is invalid. Needs no client. */
-  #validConfig(): AqConfig | undefined {
-    try {
-      const config = resolveConfig(this.#options());
-      this.#reportedConfigError = undefined;
-      return config;
-    } catch (err) {
-      this.#reportConfigError(err);
-      return undefined;
-    }
-  }
-
   #reportConfigError(err: unknown): void {
     // Reported once per configuration: a page author needs one clear message, not one per click.
     // And only if still true once the page is parsed and the element updated: attributes set
@@ -354,12 +342,12 @@ export class AqSignin extends LitElement {
     const client = this.#getClient();
     // No await before this call: the popup opens inside the caller's user gesture.
     if (client) return this.#busyWith(client.signIn());
-    const config = loaded ? undefined : this.#validConfig();
-    if (!config) return Promise.resolve();
+    if (loaded) return Promise.resolve(); // an invalid configuration, reported once
     // A click before the relying party has arrived: the popup opens now, inside the click, and
-    // the client navigates it to the OP once loaded. A redirect can wait.
+    // the client navigates it to the OP once loaded (or closes it if the configuration turns out
+    // invalid). A redirect can wait.
     let popup: Window | undefined;
-    if (config.display === 'popup') {
+    if ((this.display || defaults.display) !== 'redirect') {
       try {
         popup = openPopup('about:blank');
       } catch (err) {
