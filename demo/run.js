@@ -47,7 +47,7 @@ try {
     logLevel: 'warn',
     plugins: [demoPages, demoBackend({ issuer: op.issuer })],
     // Pre-bundled up front: a dependency found later makes Vite reload the page.
-    optimizeDeps: { entries: ['demo/*.html'], include: ['lit'] },
+    optimizeDeps: { entries: ['demo/*.html'], include: ['lit', 'oauth4webapi'] },
     server: { host: 'localhost', port: RP_PORT, strictPort: true },
   });
   await vite.listen();

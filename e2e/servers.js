@@ -60,7 +60,7 @@ const vite = await createServer({
   logLevel: 'warn',
   plugins: [strictPage, frameworkPage, demoBackend({ issuer: op.issuer }), svelte()],
   // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
-  optimizeDeps: { entries: ['e2e/pages/*.html', 'e2e/pages/*.js'], include: ['lit', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
+  optimizeDeps: { entries: ['e2e/pages/*.html', 'e2e/pages/*.js'], include: ['lit', 'oauth4webapi', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },
 });
 await vite.listen();

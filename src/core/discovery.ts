@@ -43,9 +43,9 @@ async function fetchJwks(jwksUri: string): Promise<oauth.ExportedJWKSCache> {
 }
 
 /** oauth4webapi's message names the check; the URL says which document. */
-function failed(url: string, err: unknown): AqError {
+function failed(url: string, err: unknown, issuer: URL): AqError {
   const why = err instanceof oauth.OperationProcessingError && err.code === oauth.JSON_ATTRIBUTE_COMPARISON
-    ? `its "issuer" is ${JSON.stringify((err.cause as { body?: { issuer?: unknown } }).body?.issuer)}, expected the configured issuer`
+    ? `its "issuer" is ${JSON.stringify((err.cause as { body?: { issuer?: unknown } }).body?.issuer)}, expected "${issuer.href}"`
     : err instanceof Error ? err.message : String(err);
   return new AqError('AQ_DISCOVERY_FAILED', `${url} failed: ${why}`, { cause: err });
 }
@@ -59,12 +59,12 @@ async function load(issuer: URL): Promise<Discovered> {
     as = await oauth.processDiscoveryResponse(issuer, response);
     checkEndpoints(issuer, as);
   } catch (err) {
-    throw failed(`discovery at ${url}`, err);
+    throw failed(`discovery at ${url}`, err, issuer);
   }
   try {
     return { as, jwks: await fetchJwks(as.jwks_uri!), insecure };
   } catch (err) {
-    throw failed(`JWKS at ${as.jwks_uri}`, err);
+    throw failed(`JWKS at ${as.jwks_uri}`, err, issuer);
   }
 }
 
@@ -79,7 +79,7 @@ const STORED = 'aq-signin:discovery:';
 function stored(issuer: URL): Discovered | undefined {
   try {
     const d = JSON.parse(sessionStorage.getItem(STORED + issuer.href) ?? 'null') as Discovered | null;
-    if (d?.as?.issuer && Array.isArray(d.jwks?.jwks?.keys) && Date.now() / 1000 - d.jwks.uat < KEEP_S) return d;
+    if (d?.as?.issuer && Array.isArray(d.jwks?.jwks?.keys) && Date.now() / 1000 - d.jwks.uat < KEEP_S) return { ...d, insecure: isLoopback(issuer) };
   } catch {
     // Unreadable: fetch again.
   }

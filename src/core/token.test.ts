@@ -82,6 +82,17 @@ describe('fetchUserinfo', () => {
     expect(new Headers(fetch.mock.calls[0][1]?.headers).get('authorization')).toBe('Bearer AT');
   });
 
+  it('takes a signed answer only when the OP signed it', async () => {
+    const d = { ...op.d, as: { ...op.d.as, userinfo_signing_alg_values_supported: ['RS256'] } };
+    const jwt = (key: 'published' | 'attacker') => op.idToken({ email: 'a@example.com', nonce: undefined }, key);
+    const signed = async (key: 'published' | 'attacker') =>
+      vi.stubGlobal('fetch', vi.fn(async () => new Response(await jwt(key), { headers: { 'content-type': 'application/jwt' } })));
+    await signed('published');
+    await expect(fetchUserinfo(d, 'app', 'AT', 'alice')).resolves.toMatchObject({ sub: 'alice', email: 'a@example.com' });
+    await signed('attacker');
+    await expect(fetchUserinfo(d, 'app', 'AT', 'alice')).rejects.toMatchObject({ code: 'AQ_USERINFO_FAILED', message: expect.stringMatching(/signature/) });
+  });
+
   it.each<[string, number, unknown, RegExp]>([
     ['another subject', 200, { sub: 'mallory' }, /"sub"/],
     ['an HTTP error', 500, { error: 'server_error' }, /status/],

@@ -45,13 +45,16 @@ export async function exchangeCode(d: Discovered, clientId: string, callback: UR
 
 /**
  * The userinfo claims (OIDC Core §5.3). oauth4webapi checks that their "sub" equals the ID
- * token's (§5.3.4): otherwise they are someone else's.
+ * token's (§5.3.4): otherwise they are someone else's. A signed answer (§5.3.2) has its signature
+ * checked too, which oauth4webapi leaves to `validateApplicationLevelSignature`.
  */
 export async function fetchUserinfo(d: Discovered, clientId: string, accessToken: string, sub: string): Promise<Record<string, unknown>> {
   const { as, client, options } = clientFor(d, clientId);
   try {
     const response = await oauth.userInfoRequest(as, client, accessToken, options);
-    return await oauth.processUserInfoResponse(as, client, sub, response);
+    const claims = await oauth.processUserInfoResponse(as, client, sub, response);
+    if (response.headers.get('content-type')?.split(';')[0] === 'application/jwt') await withFreshKeys(d, clientId, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
+    return claims;
   } catch (err) {
     throw new AqError('AQ_USERINFO_FAILED', `userinfo at ${as.userinfo_endpoint} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
