@@ -4,7 +4,7 @@
 // /src/element/relying-party.ts (what it imports is only asked for once it has arrived).
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { OP, loginAtOp, nextEvent, openSignin, test } from './fixtures';
+import { OP, loginAtOp, nextEvent, openSignin, signInWithPopup, test } from './fixtures';
 
 /** Holds back the relying-party chunk of this page (not of its popups) until release(). */
 async function holdClientChunk(page: Page): Promise<{ requested: () => boolean; release: () => void }> {
@@ -104,4 +104,21 @@ test('once the chunk is in, a click opens the popup straight at the OP: nothing 
   expect(new URL(first).origin).toBe(OP);
   await loginAtOp(popup, 'alice');
   expect((await nextEvent(page, 'aq-profile')).detail.profile.sub).toBe('alice');
+});
+
+test('a signed-in page reloaded: a click before the chunk is in restores the user instead of signing in again', async ({ page }) => {
+  await openSignin(page);
+  await signInWithPopup(page, 'alice');
+  const chunk = await holdClientChunk(page);
+  await page.reload();
+  await expect.poll(chunk.requested).toBe(true);
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('aq-signin button').click()]);
+  chunk.release();
+  expect((await nextEvent(page, 'aq-profile')).detail.profile.sub).toBe('alice');
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');
+  // The blank popup the click had to open closes without going to the OP.
+  await expect.poll(() => popup.isClosed()).toBe(true);
+  expect(popup.url()).toBe('about:blank');
+  await expect(page.locator('aq-signin')).not.toHaveAttribute('busy');
 });

@@ -183,6 +183,7 @@ export class AqSignin extends LitElement {
 
   // Private fields rather than Lit state, so they stay out of the public types and the manifest.
   #busyNow = false;
+  #resumed?: Promise<void>;
   #relaying = false;
   #status = '';
   #slotted = false;
@@ -248,7 +249,7 @@ export class AqSignin extends LitElement {
     client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
     // Now, not at DOMContentLoaded: a returning redirect's token request starts while the page is
     // still being parsed; what it ends in waits for the page's listeners (#forward, #resume).
-    void this.#resume(client);
+    this.#resumed = this.#resume(client);
   }
 
   override disconnectedCallback(): void {
@@ -357,9 +358,15 @@ export class AqSignin extends LitElement {
     }
     return this.#busyWith(
       loadClient()
-        .then(() => this.#getClient())
-        .then((client) => {
-          if (client) return client.signIn({ popup });
+        .then(() => {
+          // What the page load has to say comes first: a stored user, or a returning redirect,
+          // already answers the click (the button said "Sign in" only for want of the chunk).
+          if (!this.#client) this.#start();
+          return this.#resumed;
+        })
+        .then(() => {
+          const client = this.#client;
+          if (client && !client.signedIn) return client.signIn({ popup });
           popup?.close();
         })
         .catch((err) => {
