@@ -47,7 +47,9 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
   const ended = new Map();
 
   // The page and this backend share an origin under `npm run demo`; a standalone backend is told
-  // the page origins.
+  // the page origins. request.url's origin is not the Host header as sent: the Node adapter builds
+  // it on `origin` when given, else only on a loopback Host (421 for any other), so a forged Host
+  // cannot make a foreign redirect_uri look same-origin here.
   const allowedRedirectUris = (uri, request) => {
     const origin = new URL(uri).origin;
     return origin === new URL(request.url).origin || rpOrigins.includes(origin);
@@ -76,8 +78,19 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
     clientAuth: AUTHSIGNAL_CLIENT.auth,
     allowedRedirectUris,
     onSignIn: async (result) => {
-      // The OP signs this access token: its action_state is trusted only once verified.
-      const decision = await server.verifyActionState(result.tokens.access_token, { issuer, audience: AUTHSIGNAL_CLIENT.id });
+      // The OP signs this access token: its action_state is trusted only once verified, and only
+      // as the outcome of this route's action for the user the ID token names. It comes straight
+      // from this code exchange, so the code's single use makes its use single too.
+      let decision;
+      try {
+        decision = await server.verifyActionState(result.tokens.access_token, {
+          issuer, audience: AUTHSIGNAL_CLIENT.id, expectedAction: 'signIn', subject: result.claims.sub, maxTokenAge: 300,
+        });
+      } catch (err) {
+        if (!(err instanceof server.AqServerError) || err.code !== 'invalid_token') throw err;
+        say(`access token refused: ${err.message}`);
+        return jsonResponse(403, { error: 'access_denied', error_description: err.message });
+      }
       say(`action ${decision.action}: ${decision.state} -> ${decision.allow ? 'allow' : 'deny'}`);
       if (!decision.allow) {
         return jsonResponse(403, {
@@ -185,7 +198,8 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
  * The demo backend as Connect middleware of a Vite dev server: `/api/*` is answered here, the rest
  * goes on. The TypeScript helpers are loaded through `vite.ssrLoadModule` at the first request.
  * @param {import('vite').ViteDevServer} vite
- * @param {{ issuer: string, rpOrigins?: string[], log?: boolean }} options
+ * @param {{ issuer: string, rpOrigins?: string[], log?: boolean, origin?: string }} options `origin`: the
+ *   public origin of the pages and backend (default: the request's Host, loopback hosts only)
  */
 export function backendMiddleware(vite, options) {
   let ready;
@@ -194,7 +208,8 @@ export function backendMiddleware(vite, options) {
     const { toNodeHandler } = await vite.ssrLoadModule('/src/server/node.ts');
     const backend = createBackend(server, options);
     const node = toNodeHandler(async (request) => (await backend.handle(request))
-      ?? jsonResponse(404, { error: 'not_found', error_description: `no backend route ${new URL(request.url).pathname}` }));
+      ?? jsonResponse(404, { error: 'not_found', error_description: `no backend route ${new URL(request.url).pathname}` }),
+    options.origin ? { origin: options.origin } : {});
     return { backend, node };
   };
   const middleware = (req, res, next) => {

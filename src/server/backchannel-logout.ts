@@ -63,6 +63,13 @@ function invalid(message: string, cause?: unknown): AqServerError {
  * present, the back-channel `events` member as an object, no `nonce`, `sub` or `sid`, a `jti`
  * not seen before); then `onLogout({ sub, sid })` runs and the answer is 200. Otherwise 400
  * `{ error: "invalid_request", error_description }`. Every answer is `Cache-Control: no-store`.
+ *
+ * Replays: seen `jti`s are remembered in this handler, in this process (at most 10,000, the
+ * oldest dropped first), until the token could no longer pass anyway: `exp` when the OP sets it
+ * (the spec makes it optional), never later than `iat` + `maxTokenAge`. So a token replayed
+ * within `maxTokenAge` to another instance, or after a restart, runs `onLogout` again: make
+ * `onLogout` idempotent (ending sessions that are already ended changes nothing), and keep
+ * `maxTokenAge` short. A store shared by instances belongs to the remote sign-out issue.
  */
 export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions): (request: Request) => Promise<Response> {
   const issuer = parseIssuer(options.issuer);

@@ -3,7 +3,7 @@
  * `AqServerError`s their functions throw. Match on these, never on `error_description`.
  */
 export type AqServerErrorCode =
-  /** The request is malformed: method, content type, body fields, a redirect_uri not allowed, an `iss` mismatch. HTTP 400 (405 for a wrong method). */
+  /** The request is malformed: method, content type, body fields, a redirect_uri not allowed, an `iss` mismatch. HTTP 400 (405 for a wrong method, 413 for a body over 64 KiB). */
   | 'invalid_request'
   /** The OP's discovery document or JWKS could not be fetched or is unusable. HTTP 502. */
   | 'discovery_failed'

@@ -21,7 +21,7 @@ export function errorResponse(err: AqServerError): Response {
 }
 
 /** Bodies of these endpoints are small; anything bigger is refused before it is parsed. */
-const MAX_BODY_CHARS = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 export function requirePost(request: Request): void {
   if (request.method !== 'POST') {
@@ -33,12 +33,31 @@ function mediaType(request: Request): string {
   return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+const tooLarge = () => new AqServerError('invalid_request', `request body larger than ${MAX_BODY_BYTES} bytes`, { status: 413 });
+
+/**
+ * The body as text, read from its stream and counted as it comes: a chunked body has no
+ * Content-Length, and `request.text()` would buffer whatever a client sends before any limit
+ * applied. At the limit the stream is cancelled (the peer stops being read) and 413 is answered.
+ */
 async function readText(request: Request): Promise<string> {
   const length = Number(request.headers.get('content-length') ?? 0);
-  if (length > MAX_BODY_CHARS) throw new AqServerError('invalid_request', `body larger than ${MAX_BODY_CHARS} bytes`);
-  const text = await request.text();
-  if (text.length > MAX_BODY_CHARS) throw new AqServerError('invalid_request', `body larger than ${MAX_BODY_CHARS} bytes`);
-  return text;
+  if (length > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel('request body too large').catch(() => undefined);
+      throw tooLarge();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 /** A JSON object body (`content-type: application/json`). */

@@ -6,7 +6,7 @@ export type { CodeHandlerOptions, CodeHandoff, Profile, SignInResult } from './c
 export { BACKCHANNEL_LOGOUT_EVENT, createBackchannelLogoutHandler } from './backchannel-logout.js';
 export type { BackchannelLogoutOptions, LogoutEvent } from './backchannel-logout.js';
 export { actionStateDecision, verifyAccessToken, verifyActionState } from './action-state.js';
-export type { ActionDecision, ActionState, VerifyAccessTokenOptions } from './action-state.js';
+export type { ActionDecision, ActionState, VerifyAccessTokenOptions, VerifyActionStateOptions } from './action-state.js';
 export { ASYMMETRIC_ALGORITHMS } from './algorithms.js';
 export { AqServerError } from './errors.js';
 export type { AqServerErrorCode } from './errors.js';

@@ -35,6 +35,30 @@ export function httpOptions(issuer: URL): { [oauth.allowInsecureRequests]?: bool
   return issuer.protocol === 'http:' && isLoopback(issuer) ? { [oauth.allowInsecureRequests]: true } : {};
 }
 
+/**
+ * Every endpoint and the jwks_uri of a discovery document: https, or http only when both the
+ * issuer and the endpoint are on loopback (a dev OP). oauth4webapi enforces this on the requests
+ * it makes, but jose's remote JWKS (logout tokens, access tokens) fetches any http URL: a plain
+ * http jwks_uri lets anyone on the path swap the keys and forge every token. Checked before
+ * anything is fetched from the document.
+ */
+export function checkEndpoints(issuer: URL, as: oauth.AuthorizationServer): void {
+  const devIssuer = issuer.protocol === 'http:' && isLoopback(issuer);
+  for (const [key, value] of Object.entries(as)) {
+    if (key !== 'jwks_uri' && !key.endsWith('_endpoint')) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(value as string);
+    } catch {
+      // reported below
+    }
+    const ok = url && (url.protocol === 'https:' || (devIssuer && url.protocol === 'http:' && isLoopback(url)));
+    if (!ok) {
+      throw new AqServerError('discovery_failed', `discovery for ${issuer.href}: "${key}" must be an https URL${devIssuer ? ' (http only on localhost)' : ''}, got ${JSON.stringify(value)}`);
+    }
+  }
+}
+
 /** Metadata changes rarely; an hour keeps a long-running server from pinning a retired jwks_uri. */
 const TTL_MS = 60 * 60 * 1000;
 const cache = new Map<string, { at: number; pending: Promise<IssuerContext> }>();
@@ -51,6 +75,7 @@ async function load(issuer: URL): Promise<IssuerContext> {
   for (const key of ['token_endpoint', 'jwks_uri'] as const) {
     if (!as[key]) throw new AqServerError('discovery_failed', `discovery for ${issuer.href} has no "${key}"`);
   }
+  checkEndpoints(issuer, as);
   return { as, jwksCache: {}, keys: createRemoteJWKSet(new URL(as.jwks_uri!)) };
 }
 

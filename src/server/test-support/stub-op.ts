@@ -37,6 +37,8 @@ export interface StubOp {
   tamperIdTokenJwt?: (jwt: string, claims: JWTPayload) => Promise<string>;
   /** Changes what userinfo answers. */
   tamperUserinfo?: (claims: Record<string, unknown>) => Record<string, unknown>;
+  /** Changes the discovery document the OP serves. */
+  tamperDiscovery?: (doc: Record<string, unknown>) => Record<string, unknown>;
   /** Extra claims (JWT) for the access token; when unset the access token is opaque. */
   accessTokenClaims?: JWTPayload;
   close(): Promise<void>;
@@ -120,7 +122,7 @@ export async function startStubOp(client: StubClient): Promise<StubOp> {
       op.requests.push(`${req.method} ${path}`);
       const body = Buffer.concat(chunks).toString();
       if (path === '/.well-known/openid-configuration') {
-        return send(res, 200, {
+        const doc: Record<string, unknown> = {
           issuer,
           authorization_endpoint: `${issuer}/auth`,
           token_endpoint: `${issuer}/token`,
@@ -129,7 +131,8 @@ export async function startStubOp(client: StubClient): Promise<StubOp> {
           response_types_supported: ['code', 'code id_token'],
           id_token_signing_alg_values_supported: ['RS256'],
           token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-        });
+        };
+        return send(res, 200, op.tamperDiscovery ? op.tamperDiscovery(doc) : doc);
       }
       if (path === '/jwks') return send(res, 200, { keys: [publicJwk] });
       if (path === '/token' && req.method === 'POST') return void token(req, res, body).catch((err) => send(res, 500, { error: String(err) }));
