@@ -61,6 +61,7 @@ const CASES: { name: string; expected: Expected }[] = [
   refused('token-error', 'AQ_TOKEN_REQUEST_FAILED', /invalid_grant/),
   refused('token-type-dpop', 'AQ_TOKEN_REQUEST_FAILED', /"token_type"/),
   refused('token-expires-in-not-a-number', 'AQ_TOKEN_REQUEST_FAILED', /"expires_in"/),
+  refused('token-redirect', 'AQ_TOKEN_REQUEST_FAILED', /token/),
   idToken('at-hash-wrong-code-flow', /"at_hash"/),
   refused('iss-param-wrong', 'AQ_RESPONSE_INVALID', /"iss"/),
   refused('authorize-error', 'AQ_AUTHORIZATION_ERROR', /access_denied/),
@@ -125,6 +126,7 @@ for (const { name, expected } of CASES) {
     expect((await events(page)).filter((e) => e.type === 'aq-profile')).toEqual([]);
     expect(await storedUsers(page)).toEqual([]);
     await expect(page.locator('aq-signin')).not.toHaveAttribute('signed-in');
+    expect(hostile.redirectedTokenRequests, 'the code and verifier followed a redirect').toBe(0);
   });
 }
 

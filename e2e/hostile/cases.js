@@ -22,6 +22,7 @@
  * @property {(hash: string) => string | undefined} [tokenAtHash] the token response ID token's at_hash, from the right one
  * @property {string} [issParam] an RFC 9207 "iss" parameter in the authorization response
  * @property {unknown} [tokenExpiresIn] the token response's "expires_in" instead of a number of seconds
+ * @property {boolean} [tokenRedirect] /token answers 307 to another URL that would answer well
  */
 
 /** Keys the server makes: published ones, and attacker keys that sign under a published kid. */
@@ -76,6 +77,8 @@ export const CASES = {
   'token-type-dpop': { tokenType: 'DPoP' },
   // A check oauth4webapi brought (RFC 6749 5.1): "expires_in" is a number of seconds.
   'token-expires-in-not-a-number': { tokenExpiresIn: 'soon' },
+  // A redirect from the token endpoint is not followed: it would re-send the code and verifier.
+  'token-redirect': { tokenRedirect: true },
   // at_hash is optional in the token response, but a present one must match (OIDC Core 3.1.3.8).
   'at-hash-wrong-code-flow': { tokenAtHash: () => 'AAAAAAAAAAAAAAAAAAAAAA' },
   // RFC 9207: the response names another OP (a mix-up attack).

@@ -5,6 +5,8 @@ export interface HostileOp {
   setCase(name: string): void;
   /** key-rotation: from now on only the second key is published and signs. */
   rotateKeys(): void;
+  /** Token requests that reached /token-elsewhere by following the token-redirect case's 307. */
+  readonly redirectedTokenRequests: number;
   /** Stops listening and drops open connections. */
   close(): Promise<void>;
 }

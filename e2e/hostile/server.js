@@ -20,6 +20,8 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
   const issuer = `http://localhost:${port}`;
   const keys = Object.fromEntries(Object.entries(KEYS).map(([kid, kty]) => [kid, newKey(/** @type {'RSA' | 'EC'} */ (kty), kid)]));
   let current = 'ok-rs256';
+  /** Token requests that followed the 307 of the token-redirect case: there must be none. */
+  let redirectedTokenRequests = 0;
   let rotated = false;
   /** @returns {import('./cases.js').Plan} */
   const plan = () => ({ ...BASE, ...CASES[current], ...(rotated ? CASES[current].rotated : {}) });
@@ -48,7 +50,17 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
     }),
     'GET /jwks': () => json(200, { keys: plan().jwks.map((kid) => ({ ...keys[kid].jwk, ...plan().jwkChanges?.[kid] })) }),
     'GET /authorize': (_req, url) => authorize(url.searchParams),
-    'POST /token': async (req) => token(new URLSearchParams(await body(req))),
+    'POST /token': async (req) => {
+      const form = await body(req);
+      // A 307 keeps the method and body: a client that follows it sends the code and the PKCE
+      // verifier wherever the token endpoint points (here /token-elsewhere, which answers well).
+      if (plan().tokenRedirect) return { status: 307, headers: { location: `${issuer}/token-elsewhere` }, body: '' };
+      return token(new URLSearchParams(form));
+    },
+    'POST /token-elsewhere': async (req) => {
+      redirectedTokenRequests++;
+      return token(new URLSearchParams(await body(req)));
+    },
     'GET /userinfo': (req) => userinfo(req),
     'POST /userinfo': (req) => userinfo(req),
   };
@@ -160,6 +172,9 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
 
   return {
     issuer,
+    get redirectedTokenRequests() {
+      return redirectedTokenRequests;
+    },
     setCase(name) {
       if (!Object.hasOwn(CASES, name)) throw new Error(`hostile OP: unknown case "${name}"; known: ${Object.keys(CASES).join(', ')}`);
       current = name;

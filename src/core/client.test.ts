@@ -52,7 +52,12 @@ function events<K extends keyof AqEventDetail>(target: EventTarget, type: K): Aq
   return seen;
 }
 
-const record = (expiresAt: number): SignedInRecord => ({ profile: { sub: 'alice' }, idToken: 'x.y.z', expiresAt });
+// A stored ID token is only read back (it was verified before it was stored): sub and exp must agree.
+const record = (expiresAt: number): SignedInRecord => ({
+  profile: { sub: 'alice' },
+  idToken: `e30.${btoa(JSON.stringify({ sub: 'alice', exp: expiresAt })).replace(/=+$/, '')}.sig`,
+  expiresAt,
+});
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 beforeEach(() => {
@@ -90,7 +95,7 @@ describe('AqClient', () => {
       const c = client(issuer);
       const profiles = events(c, 'aq-profile');
       expect(c.restore()).toEqual(stored);
-      expect([c.signedIn, c.idToken, c.profile]).toEqual([true, 'x.y.z', { sub: 'alice' }]);
+      expect([c.signedIn, c.idToken, c.profile]).toEqual([true, stored.idToken, { sub: 'alice' }]);
       expect(profiles).toEqual([{ profile: { sub: 'alice' } }]);
     });
 
@@ -186,6 +191,34 @@ describe('discovery', () => {
     handler = (url) => (url.endsWith('/jwks') ? json({ keys: [] }) : json({ ...discoveryDocument(issuer), token_endpoint: 'http://op.example/token' }));
     const err = await rejection(client(issuer).prefetch(), 'AQ_DISCOVERY_FAILED');
     expect(err.message).toMatch(/"token_endpoint" http:\/\/op\.example\/token does not use https/);
+  });
+
+  it('reuses what this tab fetched a moment ago, but only what it would accept fresh', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const keep = (issuer: string, d: unknown) => sessionStorage.setItem(`aq-signin:discovery:${issuer}/`, JSON.stringify(d));
+    const good = (issuer: string) => ({ as: discoveryDocument(issuer), jwks: { jwks: { keys: [] }, uat: now - 10 } });
+    const fetchedFor = async (issuer: string) => {
+      fetchMock.mockClear();
+      serveOp(issuer);
+      await client(issuer).prefetch();
+      return fetchMock.mock.calls.length;
+    };
+    let issuer = nextIssuer();
+    keep(issuer, good(issuer));
+    expect(await fetchedFor(issuer)).toBe(0);
+    const tampered: [string, (issuer: string) => unknown][] = [
+      ['another issuer', (i) => ({ ...good(i), as: discoveryDocument('https://op.attacker.example') })],
+      ['a javascript: endpoint', (i) => ({ ...good(i), as: { ...discoveryDocument(i), authorization_endpoint: 'javascript:alert(1)' } })],
+      ['an http endpoint', (i) => ({ ...good(i), as: { ...discoveryDocument(i), token_endpoint: 'http://op.attacker.example/token' } })],
+      ['keys fetched "in the future" (kept forever)', (i) => ({ ...good(i), jwks: { jwks: { keys: [] }, uat: now + 86_400 } })],
+      ['keys fetched too long ago', (i) => ({ ...good(i), jwks: { jwks: { keys: [] }, uat: now - 3600 } })],
+      ['keys that are not objects', (i) => ({ ...good(i), jwks: { jwks: { keys: ['x'] }, uat: now } })],
+    ];
+    for (const [why, make] of tampered) {
+      issuer = nextIssuer();
+      keep(issuer, make(issuer));
+      expect(await fetchedFor(issuer), why).toBe(2);
+    }
   });
 
   it('takes the issuer with or without the slash URL parsing adds, and nothing else', async () => {

@@ -79,9 +79,15 @@ const STORED = 'aq-signin:discovery:';
 function stored(issuer: URL): Discovered | undefined {
   try {
     const d = JSON.parse(sessionStorage.getItem(STORED + issuer.href) ?? 'null') as Discovered | null;
-    if (d?.as?.issuer && Array.isArray(d.jwks?.jwks?.keys) && Date.now() / 1000 - d.jwks.uat < KEEP_S) return { ...d, insecure: isLoopback(issuer) };
+    // Checked again as if fetched (storage is the page's to change): about this issuer, its
+    // endpoints https, keys of objects, and fetched within the last five minutes, not "later".
+    const age = Date.now() / 1000 - (d?.jwks?.uat ?? NaN);
+    if (!d || !(age >= -60 && age < KEEP_S) || urlOf(d.as?.issuer)?.href !== issuer.href) return undefined;
+    if (!Array.isArray(d.jwks.jwks?.keys) || !d.jwks.jwks.keys.every((k) => typeof k === 'object' && k !== null)) return undefined;
+    checkEndpoints(issuer, d.as);
+    return { as: d.as, jwks: d.jwks, insecure: isLoopback(issuer) };
   } catch {
-    // Unreadable: fetch again.
+    // Unreadable or refused: fetch again.
   }
   return undefined;
 }

@@ -42,9 +42,31 @@ function isRecord(value: unknown): value is SignedInRecord {
   const r = value as SignedInRecord | null;
   return (
     typeof r === 'object' && r !== null &&
-    typeof r.idToken === 'string' && typeof r.expiresAt === 'number' &&
+    typeof r.idToken === 'string' && Number.isFinite(r.expiresAt) &&
     typeof r.profile === 'object' && r.profile !== null && typeof r.profile.sub === 'string'
   );
+}
+
+/** The claims of a stored ID token (it was verified before it was stored), or undefined. */
+function claimsOf(idToken: string): { sub?: unknown; exp?: unknown } | undefined {
+  try {
+    return JSON.parse(atob(idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; exp?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A record as it may be trusted: storage is the page's, but a record that outlives its ID token
+ * (`expiresAt` of 1e999) or names another user than its token is not one this client stored.
+ * With an ID token, the record ends at the token's `exp` at the latest and its `sub` is the token's.
+ */
+export function sane(record: unknown): SignedInRecord | null {
+  if (!isRecord(record)) return null;
+  if (!record.idToken) return record;
+  const claims = claimsOf(record.idToken);
+  if (typeof claims?.exp !== 'number' || claims.sub !== record.profile.sub) return null;
+  return { ...record, expiresAt: Math.min(record.expiresAt, claims.exp) };
 }
 
 /** One signed-in record per issuer and client, in the storage the page chose. */
@@ -55,8 +77,7 @@ export function createStore(kind: StorageKind, issuer: string, clientId: string)
     key,
     load() {
       try {
-        const value: unknown = JSON.parse(store.getItem(key) ?? 'null');
-        return isRecord(value) ? value : null;
+        return sane(JSON.parse(store.getItem(key) ?? 'null'));
       } catch {
         return null;
       }

@@ -50,4 +50,17 @@ describe('transactions', () => {
     expect(stored).not.toContain(tx.nonce);
     expect(sessionStorage.length).toBe(0);
   });
+
+  it('a new request sweeps abandoned ones (older than 30 minutes, or unreadable) from both storages', () => {
+    const old = Date.now() - 31 * 60 * 1000;
+    localStorage.setItem('aq-signin:tx:abandoned-popup', JSON.stringify({ display: 'popup', createdAt: old }));
+    localStorage.setItem('aq-signin:tx:garbage', '{not json');
+    sessionStorage.setItem('aq-signin:tx:abandoned-redirect', JSON.stringify({ ...newTransaction(config, 'v'), createdAt: old }));
+    const recent = newTransaction({ ...config, display: 'popup' }, 'v');
+    saveTransaction(recent);
+    localStorage.setItem('page-own-key', 'kept');
+    saveTransaction(newTransaction(config, 'v'));
+    expect(Object.keys(localStorage).sort()).toEqual([`aq-signin:tx:${recent.state}`, 'page-own-key']);
+    expect(Object.keys(sessionStorage)).toHaveLength(1);
+  });
 });

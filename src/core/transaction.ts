@@ -27,8 +27,32 @@ function storage(tx: Pick<Transaction, 'display'>): Storage {
   return tx.display === 'redirect' ? sessionStorage : localStorage;
 }
 
+/**
+ * Forgets requests older than MAX_AGE_MS, and anything unreadable under our prefix: a sign-in
+ * abandoned at the OP (popup closed by the browser, tab closed mid-redirect) leaves its entry
+ * behind, and localStorage keeps popup markers forever.
+ */
+function sweep(store: Storage): void {
+  try {
+    for (const key of Object.keys(store)) {
+      if (!key.startsWith(PREFIX)) continue;
+      let createdAt = 0;
+      try {
+        createdAt = (JSON.parse(store.getItem(key) ?? '{}') as Partial<Transaction>).createdAt ?? 0;
+      } catch {
+        // Unreadable: swept.
+      }
+      if (!(Date.now() - createdAt <= MAX_AGE_MS)) store.removeItem(key);
+    }
+  } catch {
+    // Storage off: nothing was kept either.
+  }
+}
+
 /** Remembers a pending request. Popups store only their state (a marker), never the verifier. */
 export function saveTransaction(tx: Transaction): void {
+  sweep(sessionStorage);
+  sweep(localStorage);
   const value = tx.display === 'redirect' ? JSON.stringify(tx) : JSON.stringify({ display: tx.display, createdAt: tx.createdAt });
   storage(tx).setItem(PREFIX + tx.state, value);
 }

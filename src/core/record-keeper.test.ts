@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { resolveConfig } from './config.js';
+import { RecordKeeper } from './record-keeper.js';
+import type { SignedInRecord } from './store.js';
+
+const config = resolveConfig({ issuer: 'https://op.example', clientId: 'app' });
+const token = (exp: number) => `e30.${btoa(JSON.stringify({ sub: 'alice', exp })).replace(/=+$/, '')}.sig`;
+const record = (exp: number): SignedInRecord => ({ profile: { sub: 'alice' }, idToken: token(exp), expiresAt: exp });
+
+let keeper: RecordKeeper;
+beforeEach(() => {
+  vi.useFakeTimers();
+  sessionStorage.clear();
+});
+afterEach(() => {
+  keeper?.close();
+  vi.useRealTimers();
+});
+
+describe('RecordKeeper', () => {
+  it('ends a record when its ID token expires, and a record kept again (a silent re-check) at its new expiry', () => {
+    const expired = vi.fn();
+    keeper = new RecordKeeper(config, { expired, signedOutElsewhere: () => {}, signedInElsewhere: () => {} });
+    const now = Math.floor(Date.now() / 1000);
+    keeper.keep(record(now + 60), false);
+    // The same user, a new ID token from the silent re-check: the old expiry no longer applies.
+    vi.advanceTimersByTime(30_000);
+    keeper.keep(record(now + 600), false);
+    vi.advanceTimersByTime(60_000);
+    expect(expired).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(600_000);
+    expect(expired).toHaveBeenCalledTimes(1);
+  });
+
+  it('forgets the record here and in storage, and says who it was', () => {
+    keeper = new RecordKeeper(config, { expired: () => {}, signedOutElsewhere: () => {}, signedInElsewhere: () => {} });
+    const r = record(Math.floor(Date.now() / 1000) + 60);
+    keeper.keep(r, false);
+    expect(keeper.load()).toEqual(r);
+    expect(keeper.drop(false)).toBe(r);
+    expect([keeper.record, keeper.load(), keeper.drop(false)]).toEqual([null, null, null]);
+  });
+});
