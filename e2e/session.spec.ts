@@ -186,3 +186,21 @@ test('a sign-out in one tab signs out the other tabs with storage=session too', 
   await other.locator('aq-signin button').click();
   expect((await nextEvent(page, 'aq-logout')).detail.reason).toBe('other-tab');
 });
+
+test('an OP whose iframe always answers "changed" costs fewer and fewer silent re-checks, and the user stays', async ({ page }) => {
+  // LemonLDAP::NG's check_session iframe does this: every check would be a hidden prompt=none sign-in.
+  await page.route(`${OP}/session/check`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: "<script>addEventListener('message', (e) => e.source.postMessage('changed', e.origin))</script>" }),
+  );
+  await openSignin(page, { 'session-interval': '100' });
+  const silent: number[] = [];
+  page.on('request', (r) => r.url().includes('prompt=none') && silent.push(Date.now()));
+  await signInWithPopup(page, 'frank');
+  await page.waitForTimeout(8000);
+  // Without back-off: one re-check per answer, about 20 in 8 s; doubling from 200 ms: about 5.
+  expect(silent.length).toBeGreaterThanOrEqual(2);
+  expect(silent.length).toBeLessThanOrEqual(7);
+  expect(await count(page, 'aq-logout')).toBe(0);
+  expect(await count(page, 'aq-error')).toBe(0);
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Frank');
+});

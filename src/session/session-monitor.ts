@@ -19,6 +19,8 @@ export interface SessionMonitorOptions {
 
 /** How long the OP's iframe may take to answer a check before the monitor gives up. */
 const ANSWER_TIMEOUT_MS = 5000;
+/** The longest pause between checks when the OP keeps saying "changed" about the same user. */
+const MAX_BACKOFF_MS = 120_000;
 
 /**
  * The RP side of OIDC Session Management 1.0 §3: a hidden iframe loads the OP's
@@ -33,6 +35,9 @@ export class SessionMonitor {
   #answerTimer?: ReturnType<typeof setTimeout>;
   #busy = false;
   #stopped = false;
+  /** "changed" answers in a row after which the re-check found the same user. */
+  #sameUserChanges = 0;
+  #quietUntil = 0;
   #unwatchCsp = () => {};
   #onMessage = (e: MessageEvent) => this.#answer(e);
   #onVisibility = () => {
@@ -70,7 +75,7 @@ export class SessionMonitor {
   /** Posts one check now, unless the page is hidden or a check is already under way. */
   check(): void {
     const target = this.#iframe?.contentWindow;
-    if (this.#stopped || this.#busy || !target || document.hidden) return;
+    if (this.#stopped || this.#busy || !target || document.hidden || Date.now() < this.#quietUntil) return;
     this.#busy = true;
     this.#answerTimer = setTimeout(() => this.#unavailable(`the OP's session iframe did not answer within ${ANSWER_TIMEOUT_MS} ms`), ANSWER_TIMEOUT_MS);
     target.postMessage(`${this.#o.clientId} ${this.#o.sessionState}`, this.#origin);
@@ -83,12 +88,17 @@ export class SessionMonitor {
     clearTimeout(this.#answerTimer);
     if (e.data === 'unchanged') {
       this.#busy = false;
+      this.#sameUserChanges = 0;
     } else if (e.data === 'changed') {
       this.#o.onChanged().then(
         (sessionState) => {
           if (sessionState === null) return this.stop();
           this.#o.sessionState = sessionState;
           this.#busy = false;
+          // Some OPs answer "changed" at every check (LemonLDAP::NG's iframe does), and each
+          // costs a hidden prompt=none sign-in: back off, doubling, until "unchanged" comes again.
+          this.#sameUserChanges++;
+          this.#quietUntil = Date.now() + Math.min(this.#o.interval * 2 ** this.#sameUserChanges, MAX_BACKOFF_MS);
         },
         () => this.stop(),
       );
