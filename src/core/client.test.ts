@@ -154,6 +154,43 @@ describe('AqClient', () => {
   });
 });
 
+describe('OPs sharing a redirect URI (mix-up, RFC 9207)', () => {
+  /** Starts a redirect sign-in and returns the transaction it stored, without leaving the page. */
+  async function requestOf(c: AqClient): Promise<Record<string, unknown>> {
+    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {});
+    void c.signIn();
+    await vi.waitFor(() => expect(assign).toHaveBeenCalled());
+    const key = Object.keys(sessionStorage).find((k) => k.startsWith('aq-signin:tx:'))!;
+    return JSON.parse(sessionStorage.getItem(key)!);
+  }
+  const redirectClient = (issuer: string) => {
+    const c = createClient({ issuer, clientId: 'app', display: 'redirect' });
+    clients.push(c);
+    return c;
+  };
+
+  it('a response without "iss" is refused when another OP\'s client shares the redirect URI', async () => {
+    const [honest, other] = [nextIssuer(), nextIssuer()];
+    handler = (url) => (url.startsWith(honest) ? json(url.endsWith('/jwks') ? { keys: [] } : discoveryDocument(honest)) : new Response('', { status: 404 }));
+    const c = redirectClient(honest);
+    redirectClient(other);
+    const tx = await requestOf(c);
+    expect(tx.requireIss).toBe(true);
+    history.replaceState(null, '', `/?code=c&state=${tx.state}`);
+    const err = await rejection(c.handleRedirectCallback(), 'AQ_RESPONSE_INVALID');
+    expect(err.message).toMatch(/"iss" is missing.*mix-up/);
+  });
+
+  it('one OP alone at its redirect URI needs no "iss" (the OP may predate RFC 9207)', async () => {
+    const issuer = nextIssuer();
+    serveOp(issuer);
+    const c = redirectClient(issuer);
+    const gone = redirectClient(nextIssuer());
+    gone.dispose();
+    expect((await requestOf(c)).requireIss).toBeUndefined();
+  });
+});
+
 describe('discovery', () => {
   it('fetches discovery and JWKS once per issuer', async () => {
     const issuer = nextIssuer();

@@ -36,6 +36,22 @@ let redirectInFlight: Promise<unknown> = Promise.resolve();
 /** prompt=none answers that mean "nobody is signed in at the OP any more" (OIDC Core §3.1.2.6). */
 const SIGNED_OUT_AT_OP = ['login_required', 'interaction_required', 'consent_required', 'account_selection_required'];
 
+/**
+ * The issuers of this page's clients, by redirect URI. Where two OPs send their answers to one
+ * redirect URI, a hostile one can bounce the user to the other and have that OP's code (with our
+ * PKCE verifier) exchanged at its own token endpoint: a mix-up (RFC 9207 §2). Only "iss" in the
+ * response tells them apart, so a request made while its redirect URI is shared requires it.
+ */
+const issuersAt = new Map<string, Map<string, number>>();
+
+function register(config: AqConfig, delta: 1 | -1): void {
+  const issuers = issuersAt.get(config.redirectUri) ?? new Map<string, number>();
+  const n = (issuers.get(config.issuer.href) ?? 0) + delta;
+  if (n > 0) issuers.set(config.issuer.href, n);
+  else issuers.delete(config.issuer.href);
+  issuersAt.set(config.redirectUri, issuers);
+}
+
 /** Implicit and hybrid checks, loaded only by clients whose response type puts an ID token in the front channel. */
 const frontChannel = () => import('./front-channel.js');
 
@@ -74,6 +90,7 @@ export class AqClient extends EventTarget {
   constructor(options: AqClientOptions) {
     super();
     this.config = resolveConfig(options);
+    register(this.config, 1);
     this.#records = new RecordKeeper(this.config, {
       expired: () => this.#signedOut('expired'),
       signedOutElsewhere: () => this.#signedOut('other-tab', false),
@@ -131,6 +148,7 @@ export class AqClient extends EventTarget {
 
   #request(d: Discovered, pkce: Pkce, display?: Transaction['display'], extra?: Record<string, string>): { url: string; tx: Transaction } {
     const tx = newTransaction(this.config, pkce.verifier, display);
+    if ((issuersAt.get(tx.redirectUri)?.size ?? 0) > 1) tx.requireIss = true;
     const config = extra ? { ...this.config, extraParams: { ...this.config.extraParams, ...extra } } : this.config;
     return { url: authorizationUrl(d.as, config, tx, pkce), tx };
   }
@@ -370,6 +388,7 @@ export class AqClient extends EventTarget {
 
   /** Stops watching the session and listening to other tabs; the stored user stays. */
   dispose(): void {
+    if (!this.#disposed) register(this.config, -1);
     this.#disposed = true;
     this.#unwatch();
     this.#records.close();

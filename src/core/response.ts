@@ -58,6 +58,12 @@ export function checkMembers(params: URLSearchParams, responseType: string): voi
 export function validateCodeResponse(d: Discovered, clientId: string, params: URLSearchParams, tx: Transaction): ValidResponse {
   checkOnce(params);
   const { as, client } = clientFor(d, clientId);
+  if (tx.requireIss && !params.has('iss') && params.get('state') === tx.state) {
+    throw new AqError(
+      'AQ_RESPONSE_INVALID',
+      `authorization response refused: "iss" is missing, and this page has clients of more than one OP at ${tx.redirectUri}: without it, one OP's answer could be taken for another's (mix-up, RFC 9207). Give each OP's client its own redirect-uri, or use OPs that send "iss".`,
+    );
+  }
   let callback: URLSearchParams;
   try {
     callback = oauth.validateAuthResponse(as, client, params, tx.state);

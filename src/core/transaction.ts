@@ -11,6 +11,8 @@ export interface Transaction {
   /** `iframe`: a silent `prompt=none` re-check of the session. */
   display: 'popup' | 'redirect' | 'iframe';
   maxAge?: number;
+  /** Made while another OP's client shared the redirect URI: the response must carry RFC 9207 "iss". */
+  requireIss?: boolean;
   /** ms since epoch, for expiry of abandoned requests. */
   createdAt: number;
 }
