@@ -57,6 +57,8 @@ export async function fetchInitParams(initUrl: string, redirectUri: string): Pro
   for (const [k, v] of Object.entries(body)) {
     // The backend adds parameters; it cannot replace the ones that protect this request.
     if (RESERVED_PARAMS.has(k)) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} may not set "${k}"`);
+    // It becomes the auth_time check: a whole number of seconds or nothing.
+    if (k === 'max_age' && !/^\d+$/.test(String(v))) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} answered "max_age" ${JSON.stringify(v)}, not a whole number of seconds`);
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params[k] = String(v);
   }
   return params;

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AqError } from '../errors.js';
 import type { AqEventDetail } from '../events.js';
 import { AqClient, createClient } from './client.js';
+import type { AqClientOptions } from './config.js';
 import type { SignedInRecord } from './store.js';
 import { createStore } from './store.js';
 
@@ -154,21 +155,21 @@ describe('AqClient', () => {
   });
 });
 
-describe('OPs sharing a redirect URI (mix-up, RFC 9207)', () => {
-  /** Starts a redirect sign-in and returns the transaction it stored, without leaving the page. */
-  async function requestOf(c: AqClient): Promise<Record<string, unknown>> {
-    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {});
-    void c.signIn();
-    await vi.waitFor(() => expect(assign).toHaveBeenCalled());
-    const key = Object.keys(sessionStorage).find((k) => k.startsWith('aq-signin:tx:'))!;
-    return JSON.parse(sessionStorage.getItem(key)!);
-  }
-  const redirectClient = (issuer: string) => {
-    const c = createClient({ issuer, clientId: 'app', display: 'redirect' });
-    clients.push(c);
-    return c;
-  };
+/** Starts a redirect sign-in and returns the transaction it stored, without leaving the page. */
+async function requestOf(c: AqClient): Promise<Record<string, unknown>> {
+  const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {});
+  void c.signIn();
+  await vi.waitFor(() => expect(assign).toHaveBeenCalled());
+  const key = Object.keys(sessionStorage).find((k) => k.startsWith('aq-signin:tx:'))!;
+  return JSON.parse(sessionStorage.getItem(key)!);
+}
+const redirectClient = (issuer: string, options: Partial<AqClientOptions> = {}) => {
+  const c = createClient({ issuer, clientId: 'app', display: 'redirect', ...options });
+  clients.push(c);
+  return c;
+};
 
+describe('OPs sharing a redirect URI (mix-up, RFC 9207)', () => {
   it('a response without "iss" is refused when another OP\'s client shares the redirect URI', async () => {
     const [honest, other] = [nextIssuer(), nextIssuer()];
     handler = (url) => (url.startsWith(honest) ? json(url.endsWith('/jwks') ? { keys: [] } : discoveryDocument(honest)) : new Response('', { status: 404 }));
@@ -188,6 +189,26 @@ describe('OPs sharing a redirect URI (mix-up, RFC 9207)', () => {
     const gone = redirectClient(nextIssuer());
     gone.dispose();
     expect((await requestOf(c)).requireIss).toBeUndefined();
+  });
+});
+
+describe('max_age from auth-params or init-url (issue 13, 10)', () => {
+  it('is checked whatever way it reaches the OP', async () => {
+    const issuer = nextIssuer();
+    serveOp(issuer);
+    expect((await requestOf(redirectClient(issuer, { authParams: { max_age: '60' } }))).maxAge).toBe(60);
+  });
+
+  it('an init-url answer sets it, or is refused when it is not a number of seconds', async () => {
+    const issuer = nextIssuer();
+    let answer: Record<string, unknown> = { max_age: 30 };
+    handler = (url) => (url.endsWith('/init') ? json(answer) : url.endsWith('/jwks') ? json({ keys: [] }) : json(discoveryDocument(issuer)));
+    const c = redirectClient(issuer, { initUrl: '/init' });
+    expect((await requestOf(c)).maxAge).toBe(30);
+    sessionStorage.clear();
+    answer = { max_age: 'soon' };
+    const err = await rejection(c.signIn(), 'AQ_INIT_FAILED');
+    expect(err.message).toMatch(/"max_age"/);
   });
 });
 

@@ -150,6 +150,10 @@ export class AqClient extends EventTarget {
     const tx = newTransaction(this.config, pkce.verifier, display);
     if ((issuersAt.get(tx.redirectUri)?.size ?? 0) > 1) tx.requireIss = true;
     const config = extra ? { ...this.config, extraParams: { ...this.config.extraParams, ...extra } } : this.config;
+    // max_age may also come from auth-params or an init-url answer: whatever the OP is asked,
+    // auth_time is checked against (OIDC Core §3.1.2.1). Both sources refuse a non-number.
+    const maxAge = config.extraParams.max_age;
+    if (maxAge !== undefined) tx.maxAge = Number(maxAge);
     return { url: authorizationUrl(d.as, config, tx, pkce), tx };
   }
 
