@@ -204,3 +204,42 @@ test('an OP whose iframe always answers "changed" costs fewer and fewer silent r
   expect(await count(page, 'aq-error')).toBe(0);
   await expect(page.locator('aq-signin button')).toHaveText('Sign out Frank');
 });
+
+/**
+ * The OP's iframe says "changed"; the silent re-check gets `error` from the OP (as LemonLDAP::NG
+ * and Glewlwyd answer when another user is signed in there now, or as an OP that cannot tell).
+ */
+async function changedThenOpSays(page: Page, error: string): Promise<void> {
+  await page.route(`${OP}/session/check`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: "<script>addEventListener('message', (e) => e.source.postMessage('changed', e.origin))</script>" }),
+  );
+  await page.route(
+    (url) => url.origin === OP && url.searchParams.get('prompt') === 'none',
+    (route) => {
+      const q = new URL(route.request().url()).searchParams;
+      const back = new URL(q.get('redirect_uri')!);
+      back.search = new URLSearchParams({ error, error_description: `the OP says ${error}`, state: q.get('state')!, iss: OP }).toString();
+      return route.fulfill({ status: 302, headers: { location: back.href } });
+    },
+  );
+}
+
+test('after "changed", an OP error such as invalid_request (another user at the OP) is a remote sign-out', async ({ page }) => {
+  await openSignin(page, { 'session-interval': String(INTERVAL) });
+  await changedThenOpSays(page, 'invalid_request');
+  await signInWithPopup(page, 'grace');
+  const { detail } = await nextEvent(page, 'aq-logout');
+  expect(detail.reason).toBe('remote');
+  expect(await count(page, 'aq-error')).toBe(0);
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+});
+
+test('after "changed", an OP that cannot tell (temporarily_unavailable) is AQ_SESSION_CHECK_UNAVAILABLE with its words; the user stays', async ({ page }) => {
+  await openSignin(page, { 'session-interval': String(INTERVAL) });
+  await changedThenOpSays(page, 'temporarily_unavailable');
+  await signInWithPopup(page, 'heidi');
+  const { detail } = await nextEvent(page, 'aq-error');
+  expect(detail.error).toMatchObject({ code: 'AQ_SESSION_CHECK_UNAVAILABLE', error: 'temporarily_unavailable', errorDescription: 'the OP says temporarily_unavailable' });
+  expect(await count(page, 'aq-logout')).toBe(0);
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Heidi');
+});

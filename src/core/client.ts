@@ -1,4 +1,4 @@
-import { AqError, toAqError } from '../errors.js';
+import { AqError } from '../errors.js';
 import type { AqLogoutReason } from '../events.js';
 import { emit } from '../events.js';
 import { SessionMonitor } from '../session/session-monitor.js';
@@ -33,8 +33,13 @@ function wantsUserinfo(scope: string): boolean {
 /** The completion of this page's redirect response, whichever client took it. */
 let redirectInFlight: Promise<unknown> = Promise.resolve();
 
-/** prompt=none answers that mean "nobody is signed in at the OP any more" (OIDC Core §3.1.2.6). */
-const SIGNED_OUT_AT_OP = ['login_required', 'interaction_required', 'consent_required', 'account_selection_required'];
+/**
+ * The OP's answers to a silent re-check that say it cannot tell right now (RFC 6749 §4.1.2.1);
+ * any other error= after "changed" means this user's session there is gone: login_required and
+ * its kin (OIDC Core §3.1.2.6), but also what OPs answer when someone else is signed in there now
+ * (LemonLDAP::NG and Glewlwyd: invalid_request, their id_token_hint no longer fits).
+ */
+const OP_CANNOT_TELL = ['server_error', 'temporarily_unavailable'];
 
 /**
  * The issuers of this page's clients, by redirect URI. Where two OPs send their answers to one
@@ -340,11 +345,16 @@ export class AqClient extends EventTarget {
       next = await silentCheck(url, tx, this.config.redirectUri, (params) => this.#validate(params, tx));
       if (!next) throw new AqError('AQ_SESSION_CHECK_UNAVAILABLE', 'the backend answered the silent re-check without a profile');
     } catch (err) {
-      if (err instanceof AqError && err.code === 'AQ_AUTHORIZATION_ERROR' && SIGNED_OUT_AT_OP.includes(err.error ?? '')) {
+      const answer = err instanceof AqError && err.code === 'AQ_AUTHORIZATION_ERROR' ? err : undefined;
+      if (answer && !OP_CANNOT_TELL.includes(answer.error ?? '')) {
         this.#signedOut('remote');
       } else {
-        // Not knowing is not a sign-out: report it and stop watching.
-        emit(this, 'aq-error', { error: toAqError(err, 'AQ_SESSION_CHECK_UNAVAILABLE', 'the silent session re-check failed') });
+        // Not knowing is not a sign-out: report it, as what it is for the page, and stop watching.
+        const why = err instanceof Error ? err.message : String(err);
+        const error = err instanceof AqError && err.code === 'AQ_SESSION_CHECK_UNAVAILABLE'
+          ? err
+          : new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent session re-check failed: ${why}`, { cause: err, error: answer?.error, errorDescription: answer?.errorDescription });
+        emit(this, 'aq-error', { error });
       }
       return null;
     }

@@ -77,7 +77,7 @@ export class SessionMonitor {
     const target = this.#iframe?.contentWindow;
     if (this.#stopped || this.#busy || !target || document.hidden || Date.now() < this.#quietUntil) return;
     this.#busy = true;
-    this.#answerTimer = setTimeout(() => this.#unavailable(`the OP's session iframe did not answer within ${ANSWER_TIMEOUT_MS} ms`), ANSWER_TIMEOUT_MS);
+    this.#answerTimer = setTimeout(() => this.#unavailable(`the OP's session iframe did not answer within ${ANSWER_TIMEOUT_MS} ms (the OP may refuse to be framed: X-Frame-Options or CSP frame-ancestors)`), ANSWER_TIMEOUT_MS);
     target.postMessage(`${this.#o.clientId} ${this.#o.sessionState}`, this.#origin);
   }
 

@@ -22,7 +22,7 @@ export async function silentCheck<T>(url: string, tx: Transaction, redirectUri: 
   const frame = hiddenFrame(url, 'session re-check');
   const deadline = Date.now() + SILENT_TIMEOUT_MS;
   const endpoint = url.split('?')[0];
-  const timedOut = () => (Date.now() > deadline ? new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent re-check at ${endpoint} did not answer within ${SILENT_TIMEOUT_MS} ms`) : undefined);
+  const timedOut = () => (Date.now() > deadline ? new AqError('AQ_SESSION_CHECK_UNAVAILABLE', `the silent re-check at ${endpoint} did not answer within ${SILENT_TIMEOUT_MS} ms (the OP may refuse to be framed: X-Frame-Options or CSP frame-ancestors)`) : undefined);
   const waiter = waitForRelay(frame.contentWindow!, tx.state, () => refused ?? timedOut());
   try {
     return await validate(await waiter.response);
