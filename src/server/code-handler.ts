@@ -177,8 +177,9 @@ async function callbackParameters(ctx: IssuerContext, client: oauth.Client, issu
  * (`{ code, state, iss, redirect_uri, code_verifier, nonce, id_token? }`, JSON), exchanges the
  * code at the token endpoint as a confidential client with PKCE, validates the ID token (signature
  * against the OP's JWKS unless `idTokenSignedResponseAlg` is `"none"`, iss, aud, azp, exp, iat,
- * nonce), fetches userinfo (same `sub`), and answers 200 `{ profile, ...onSignIn's object }`. Failures: 400 (the request) or 502 (the OP),
- * JSON `{ error, error_description }` with a stable `error` (see `AqServerErrorCode`).
+ * nonce), fetches userinfo (same `sub`), and answers 200 `{ profile, ...onSignIn's object }`.
+ * Failures: 400 (the request) or 502 (the OP), JSON `{ error, error_description }` with a stable
+ * `error` (see `AqServerErrorCode`).
  */
 export function createCodeHandler(options: CodeHandlerOptions): (request: Request) => Promise<Response> {
   const issuer = parseIssuer(options.issuer);
