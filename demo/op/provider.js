@@ -15,6 +15,9 @@
 //   the user is the token's userId. Its access token is a JWT with `action` and `action_state`.
 // - Confidential client `demo-backend` (client_secret_post): the ordinary login/consent pages; for
 //   pages that hand the code to a backend (`backend-url`).
+// - Confidential client `demo-unsigned` (client_secret_basic, code only): its token-endpoint ID
+//   token is unsigned (`id_token_signed_response_alg: 'none'`), as Authentiq's are for clients
+//   that authenticate with their credentials; redirect URI `<rp origin>/` exactly.
 // - Signing keys are generated at each start (RS256 signs ID tokens; an ES256 key sits beside it
 //   in the JWKS), so tokens from an earlier run never verify against a new one.
 import http from 'node:http';
@@ -33,6 +36,8 @@ export const CLIENT_ID = 'demo';
 /** The confidential clients (development secrets, not secret): code flow with PKCE, through a backend. */
 export const BACKEND_CLIENT = { id: 'demo-backend', secret: 'demo-backend-secret', auth: 'client_secret_post' };
 export const AUTHSIGNAL_CLIENT = { id: 'authsignal-demo', secret: 'authsignal-demo-secret', auth: 'client_secret_basic' };
+/** Confidential client whose token-endpoint ID tokens are unsigned (Authentiq's behaviour; OIDC Core 3.1.3.7). */
+export const UNSIGNED_CLIENT = { id: 'demo-unsigned', secret: 'demo-unsigned-secret', auth: 'client_secret_basic' };
 /** Outcomes an init-auth request may ask the simulated challenge to have (`simulate`). */
 export const ACTION_STATES = ['CHALLENGE_SUCCEEDED', 'CHALLENGE_FAILED', 'ALLOW', 'BLOCK'];
 /** Lifetime of an init-auth token, seconds: it only has to survive the trip to /auth. */
@@ -408,6 +413,21 @@ export async function startOp({
       ctx.body = page('Error', Object.entries(out).map(([k, v]) => `<p><b>${esc(k)}</b>: ${esc(v)}</p>`).join(''));
     },
   };
+
+  // Unsigned ID tokens for UNSIGNED_CLIENT only: 6.x drops "none" from the ID token algs unless
+  // whitelisted (the discovery document then lists it, which no client must take as leave to
+  // accept it), and allows it only for clients without a front-channel ID token and without
+  // back-channel logout. The other clients keep their default, RS256.
+  configuration.whitelistedJWA = { idTokenSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256', 'EdDSA', 'none'] };
+  configuration.clients.push({
+    client_id: UNSIGNED_CLIENT.id,
+    client_secret: UNSIGNED_CLIENT.secret,
+    token_endpoint_auth_method: UNSIGNED_CLIENT.auth,
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    id_token_signed_response_alg: 'none',
+    redirect_uris: [...confidentialOrigins].map((o) => `${o}/`),
+  });
 
   // oidc-provider prints development notices (dev interactions, in-memory adapter) while it is
   // constructed; construction is synchronous, so they can be muted for exactly that span.

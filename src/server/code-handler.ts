@@ -50,6 +50,24 @@ export interface CodeHandlerOptions {
    * redirect_uri (RFC 6749 §4.1.3) applies.
    */
   allowedRedirectUris?: readonly string[] | ((redirectUri: string, request: Request) => boolean);
+  /**
+   * The `id_token_signed_response_alg` registered for this client at the OP, when that is
+   * `"none"`: the ID token from the token endpoint then comes unsigned (Authentiq does this for
+   * clients that authenticate with their credentials; OIDC Core §3.1.3.7 item 6 lets TLS between
+   * this backend and the token endpoint vouch for it). Every claim check still applies (iss, aud,
+   * azp, exp, iat, nonce, and userinfo's `sub`). The alg is pinned: with this option a signed
+   * token-endpoint ID token is refused, and without it `"none"` is refused even when the OP's
+   * metadata lists it. A front-channel ID token (hybrid `code id_token`) must be signed either
+   * way.
+   *
+   * > [!WARNING]
+   * > Use only when the OP does not sign this client's ID tokens. An unsigned ID token is exactly
+   * > as trustworthy as the TLS connection to the token endpoint it came over: if the issuer is
+   * > not https (or TLS verification is off in this runtime), anyone on the path can mint one.
+   * > It also must not be passed on as proof of the sign-in (to another service, or to the
+   * > browser as something to verify): nothing outside this exchange can check it.
+   */
+  idTokenSignedResponseAlg?: 'none';
   /** Fetch userinfo and merge it into the profile (its `sub` must match). Default true; skipped when the OP has no userinfo endpoint. */
   userinfo?: boolean;
   /**
@@ -158,9 +176,10 @@ async function callbackParameters(ctx: IssuerContext, client: oauth.Client, issu
  * A `Request -> Response` handler for `backend-url`: takes the browser's hand-off
  * (`{ code, state, iss, redirect_uri, code_verifier, nonce, id_token? }`, JSON), exchanges the
  * code at the token endpoint as a confidential client with PKCE, validates the ID token (signature
- * against the OP's JWKS, iss, aud, azp, exp, iat, nonce), fetches userinfo (same `sub`), and
- * answers 200 `{ profile, ...onSignIn's object }`. Failures: 400 (the request) or 502 (the OP),
- * JSON `{ error, error_description }` with a stable `error` (see `AqServerErrorCode`).
+ * against the OP's JWKS unless `idTokenSignedResponseAlg` is `"none"`, iss, aud, azp, exp, iat,
+ * nonce), fetches userinfo (same `sub`), and answers 200 `{ profile, ...onSignIn's object }`.
+ * Failures: 400 (the request) or 502 (the OP), JSON `{ error, error_description }` with a stable
+ * `error` (see `AqServerErrorCode`).
  */
 export function createCodeHandler(options: CodeHandlerOptions): (request: Request) => Promise<Response> {
   const issuer = parseIssuer(options.issuer);
@@ -169,7 +188,16 @@ export function createCodeHandler(options: CodeHandlerOptions): (request: Reques
   if (options.clientAuth !== 'client_secret_basic' && options.clientAuth !== 'client_secret_post') {
     throw new TypeError(`"clientAuth" must be "client_secret_basic" or "client_secret_post", got "${String(options.clientAuth)}"`);
   }
+  if (options.idTokenSignedResponseAlg !== undefined && options.idTokenSignedResponseAlg !== 'none') {
+    throw new TypeError(`"idTokenSignedResponseAlg" may only be "none", got "${String(options.idTokenSignedResponseAlg)}"`);
+  }
   const client: oauth.Client = { client_id: options.clientId };
+  // OIDC Core §3.1.3.7 item 6: only the token endpoint of a confidential client (this handler
+  // always authenticates with its secret) may send an unsigned ID token, so only the token
+  // response is processed with the pinned "none"; the front channel keeps `client`, whose ID token
+  // oauth4webapi verifies against the JWKS ("none" has no key: refused).
+  const unsigned = options.idTokenSignedResponseAlg === 'none';
+  const tokenClient: oauth.Client = unsigned ? { ...client, id_token_signed_response_alg: 'none' } : client;
   const clientAuth = options.clientAuth === 'client_secret_basic'
     ? oauth.ClientSecretBasic(options.clientSecret)
     : oauth.ClientSecretPost(options.clientSecret);
@@ -185,13 +213,16 @@ export function createCodeHandler(options: CodeHandlerOptions): (request: Reques
     let tokens: oauth.TokenEndpointResponse;
     try {
       const response = await oauth.authorizationCodeGrantRequest(ctx.as, client, clientAuth, params, handoff.redirect_uri, handoff.code_verifier, http);
-      tokens = await oauth.processAuthorizationCodeResponse(ctx.as, client, response, {
+      // With `tokenClient` pinned to "none", oauth4webapi accepts only an unsigned ID token here
+      // and still applies every claim check; unpinned, it takes the algs of the OP's metadata.
+      tokens = await oauth.processAuthorizationCodeResponse(ctx.as, tokenClient, response, {
         expectedNonce: handoff.nonce,
         requireIdToken: true,
       });
-      // oauth4webapi leaves the signature of a token-endpoint ID token to TLS; it is checked here
-      // too, against the OP's JWKS ("none" and HMAC never verify).
-      await oauth.validateApplicationLevelSignature(ctx.as, response, { [oauth.jwksCache]: ctx.jwksCache, ...http });
+      // oauth4webapi leaves the signature of a token-endpoint ID token to TLS; unless the client is
+      // registered for unsigned ones it is checked here too, against the OP's JWKS ("none" and
+      // HMAC never verify, whatever the OP's metadata lists).
+      if (!unsigned) await oauth.validateApplicationLevelSignature(ctx.as, response, { [oauth.jwksCache]: ctx.jwksCache, ...http });
     } catch (err) {
       throw tokenError(err);
     }

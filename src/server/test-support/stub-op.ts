@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK, JWTPayload } from 'jose';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair } from 'jose';
 
 export interface StubClient {
   clientId: string;
@@ -35,6 +35,8 @@ export interface StubOp {
   tamperIdToken?: (claims: JWTPayload) => JWTPayload;
   /** Replaces the signed ID token (e.g. one signed with another key). */
   tamperIdTokenJwt?: (jwt: string, claims: JWTPayload) => Promise<string>;
+  /** Issues the token endpoint's ID token unsigned (`alg: none`), as Authentiq does for confidential clients. */
+  unsignedIdToken?: boolean;
   /** Changes what userinfo answers. */
   tamperUserinfo?: (claims: Record<string, unknown>) => Record<string, unknown>;
   /** Changes the discovery document the OP serves. */
@@ -109,7 +111,7 @@ export async function startStubOp(client: StubClient): Promise<StubOp> {
       ? await sign({ iss: issuer, aud: client.clientId, sub: issued.sub, iat: now, exp: now + 300, ...op.accessTokenClaims })
       : randomBytes(16).toString('base64url');
     accessTokens.set(accessToken, issued.sub);
-    let idToken = await sign(claims);
+    let idToken = op.unsignedIdToken ? new UnsecuredJWT(claims).encode() : await sign(claims);
     if (op.tamperIdTokenJwt) idToken = await op.tamperIdTokenJwt(idToken, claims);
     send(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 300, scope: 'openid email', id_token: idToken });
   }
