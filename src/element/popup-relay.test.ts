@@ -17,8 +17,9 @@ it('in the popup (or silent frame) of a sign-in, the element only relays the ans
   await el.updateComplete;
   el.setAttribute('scope', 'openid email');
   await el.updateComplete;
-  await new Promise((r) => setTimeout(r, 20));
-  expect(close).toHaveBeenCalled();
+  // The relay comes with the relying-party chunk, which the element loads as it connects.
+  await vi.waitFor(() => expect(close).toHaveBeenCalled(), { timeout: 5000 });
+  await new Promise((r) => setTimeout(r, 50));
   // No discovery prefetch, no restore: nothing of a client ran in this window.
   expect(fetch).not.toHaveBeenCalled();
   expect(el.signedIn).toBe(false);
