@@ -23,6 +23,7 @@ export interface AqSigninAttributes {
   'end-session'?: boolean;
   'init-url'?: string;
   'backend-url'?: string;
+  'allow-cross-origin-backend'?: boolean;
   theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';
   size?: 'small' | 'medium' | 'large';
   avatar?: boolean;

@@ -32,6 +32,17 @@ export interface AqClientOptions {
   initUrl?: string;
   /** The authorization response goes here (JSON POST) instead of being exchanged in the browser. */
   backendUrl?: string;
+  /**
+   * Lets `backendUrl` and `initUrl` be on another origin than the page (https, or http on
+   * loopback). The element takes it from its own attribute only, never from the script tag's
+   * page-wide `data-*` defaults.
+   *
+   * > [!WARNING]
+   * > `backendUrl` receives the code with its PKCE `code_verifier`, which is all it takes to redeem
+   * > the code; and what `initUrl` answers joins the authorization request. Set this only when that
+   * > origin is yours.
+   */
+  allowCrossOriginBackend?: boolean;
 }
 
 export interface AqConfig {
@@ -190,9 +201,27 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     maxAge,
     storage,
     sessionInterval,
-    initUrl: options.initUrl ? pageUrl('initUrl', options.initUrl) : undefined,
-    backendUrl: options.backendUrl ? pageUrl('backendUrl', options.backendUrl) : undefined,
+    initUrl: options.initUrl ? backendUrl('initUrl', options.initUrl, options.allowCrossOriginBackend) : undefined,
+    backendUrl: options.backendUrl ? backendUrl('backendUrl', options.backendUrl, options.allowCrossOriginBackend) : undefined,
   };
+}
+
+/**
+ * `backend-url` gets the code and the PKCE verifier, which redeem it; what `init-url` answers
+ * joins the authorization request. Both stay on the page's origin unless the page says otherwise
+ * (DESIGN.md security rules): a value planted in the configuration (DOM clobbering, injected
+ * markup) must not be enough to send them elsewhere.
+ */
+function backendUrl(option: 'initUrl' | 'backendUrl', value: string, allowCrossOrigin: boolean | undefined): string {
+  const href = pageUrl(option, value);
+  const url = new URL(href);
+  if (url.origin === location.origin) return href;
+  // Strictly true: a property set to the string "false" must not open the door.
+  if (allowCrossOrigin !== true) {
+    const what = option === 'backendUrl' ? 'it would receive the code and its PKCE code_verifier' : 'its answer would join the authorization request';
+    throw invalid(option, `is on ${url.origin}, not on this page's origin ${location.origin}: ${what}. If that origin is yours, set "allow-cross-origin-backend" on the element (allowCrossOriginBackend in createClient())`);
+  }
+  return parseUrl(option, href).href;
 }
 
 /** A URL relative to the page, as a page author writes it (`/api/auth/code`). */
