@@ -120,6 +120,20 @@ describe('backend-url and init-url on another origin', () => {
   });
 });
 
+describe('clock-skew and clock-tolerance', () => {
+  it("default to oauth4webapi's: no skew, 30 s of tolerance", () => {
+    const c = resolveConfig(base);
+    expect([c.clockSkew, c.clockTolerance]).toEqual([0, 30]);
+  });
+
+  it('take whole seconds, the skew either way', () => {
+    expect(resolveConfig({ ...base, clockSkew: '-120', clockTolerance: '150' })).toMatchObject({ clockSkew: -120, clockTolerance: 150 });
+    expect(resolveConfig({ ...base, clockSkew: ' +120 ', clockTolerance: 0 })).toMatchObject({ clockSkew: 120, clockTolerance: 0 });
+    for (const clockSkew of ['soon', '1.5', '0x10', '1e3', '- 1']) expect(configError({ clockSkew }).message).toContain('"clock-skew"');
+    for (const clockTolerance of ['-1', '1.5', 'lots']) expect(configError({ clockTolerance }).message).toContain('"clock-tolerance"');
+  });
+});
+
 describe('form_post', () => {
   it('needs a redirect-uri that takes the POST', () => {
     expect(configError({ responseMode: 'form_post' }).message).toContain('"redirect-uri" is required');

@@ -43,6 +43,21 @@ export interface AqClientOptions {
    * > origin is yours.
    */
   allowCrossOriginBackend?: boolean;
+  /**
+   * Seconds added to this device's clock before it is compared with the OP's timestamps (`iat`,
+   * `exp`, `nbf`, `auth_time`): `120` when the device runs two minutes slow, `-120` when fast.
+   * oauth4webapi's `clockSkew`. Default 0.
+   */
+  clockSkew?: number | string;
+  /**
+   * Seconds of leeway on `exp`, `nbf`, `iat` and `auth_time`; default 30, oauth4webapi's
+   * `clockTolerance`.
+   *
+   * > [!WARNING]
+   * > It also keeps an expired ID token acceptable that much longer. For a device whose clock is
+   * > known to be off, prefer `clockSkew`.
+   */
+  clockTolerance?: number | string;
 }
 
 export interface AqConfig {
@@ -60,6 +75,8 @@ export interface AqConfig {
   sessionInterval: number;
   initUrl?: string;
   backendUrl?: string;
+  clockSkew: number;
+  clockTolerance: number;
 }
 
 export { OPTIONS } from './options.js';
@@ -111,6 +128,14 @@ function parseNumber(option: keyof AqClientOptions, value: number | string | und
   // Digits only: Number(' ') is 0 and Number('0x10') is 16, which would silently mean something else.
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isInteger(n) || n < 0) throw invalid(option, `must be a whole number of 0 or more, got "${value}"`);
+  return n;
+}
+
+/** Whole seconds, either way: a clock may be slow or fast. */
+function parseSeconds(option: keyof AqClientOptions, value: number | string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isSafeInteger(n)) throw invalid(option, `must be a whole number of seconds, got "${value}"`);
   return n;
 }
 
@@ -178,6 +203,9 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
   }
   const maxAge = parseNumber('maxAge', options.maxAge, undefined);
   const sessionInterval = parseNumber('sessionInterval', options.sessionInterval, 2000)!;
+  const clockSkew = parseSeconds('clockSkew', options.clockSkew);
+  // oauth4webapi's default; ours too (checkIssuedAt).
+  const clockTolerance = parseNumber('clockTolerance', options.clockTolerance, 30)!;
 
   const extraParams = parseAuthParams(options.authParams);
   const named: [string, string | undefined][] = [
@@ -203,6 +231,8 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     sessionInterval,
     initUrl: options.initUrl ? backendUrl('initUrl', options.initUrl, options.allowCrossOriginBackend) : undefined,
     backendUrl: options.backendUrl ? backendUrl('backendUrl', options.backendUrl, options.allowCrossOriginBackend) : undefined,
+    clockSkew,
+    clockTolerance,
   };
 }
 

@@ -123,6 +123,8 @@ export class AqSignin extends LitElement {
     initUrl: { attribute: 'init-url' },
     backendUrl: { attribute: 'backend-url' },
     allowCrossOriginBackend: { attribute: 'allow-cross-origin-backend', type: Boolean },
+    clockSkew: { attribute: 'clock-skew' },
+    clockTolerance: { attribute: 'clock-tolerance' },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
@@ -179,6 +181,15 @@ export class AqSignin extends LitElement {
    */
   // Initialised like endSession: Vue sets a boolean property from a bare attribute only when it holds a boolean.
   allowCrossOriginBackend = false;
+  /** Seconds added to this device's clock when checking the OP's timestamps: `120` for a clock two minutes slow, `-120` for one fast. Default 0. */
+  declare clockSkew?: string;
+  /**
+   * Seconds of leeway on the ID token's `exp`, `nbf`, `iat` and `auth_time` (default 30).
+   *
+   * > [!WARNING]
+   * > It also keeps an expired ID token acceptable that much longer; for a clock known to be off, prefer `clock-skew`.
+   */
+  declare clockTolerance?: string;
   /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */
