@@ -23,6 +23,9 @@ export interface AqSigninAttributes {
   'end-session'?: boolean;
   'init-url'?: string;
   'backend-url'?: string;
+  'allow-cross-origin-backend'?: boolean;
+  'clock-skew'?: number | string;
+  'clock-tolerance'?: number | string;
   theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';
   size?: 'small' | 'medium' | 'large';
   avatar?: boolean;

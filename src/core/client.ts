@@ -264,15 +264,15 @@ export class AqClient extends EventTarget {
    */
   async #validate(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord | null> {
     const d = await discover(this.config.issuer);
-    const { clientId, backendUrl } = this.config;
+    const { backendUrl } = this.config;
     const front: ValidResponse =
       tx.responseType.includes('id_token') && params.has('id_token')
-        ? await (await frontChannel()).validateFrontChannel(d, clientId, params, tx)
-        : validateCodeResponse(d, clientId, params, tx);
+        ? await (await frontChannel()).validateFrontChannel(d, this.config, params, tx)
+        : validateCodeResponse(d, this.config, params, tx);
     let { claims, idToken, accessToken } = front;
     if (front.code && backendUrl) return handOffResponse(backendUrl, params, tx, claims, (answer) => emit(this, 'aq-backend', answer));
     if (front.callback && front.code) {
-      const tokens = await exchangeCode(d, clientId, front.callback, tx);
+      const tokens = await exchangeCode(d, this.config, front.callback, tx);
       // OIDC Core §3.3.3.6: both ID tokens of a hybrid flow must be about the same user.
       if (claims && (tokens.claims.sub !== claims.sub || tokens.claims.iss !== claims.iss)) {
         throw new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: the token endpoint's "sub" "${tokens.claims.sub}" differs from the authorization response's "${claims.sub}"`);
@@ -282,7 +282,7 @@ export class AqClient extends EventTarget {
     }
     let profile = { ...claims! } as AqProfile;
     if (accessToken && d.as.userinfo_endpoint && wantsUserinfo(this.config.scope)) {
-      profile = { ...profile, ...(await fetchUserinfo(d, clientId, accessToken, profile.sub)), sub: profile.sub };
+      profile = { ...profile, ...(await fetchUserinfo(d, this.config, accessToken, profile.sub)), sub: profile.sub };
     }
     return {
       profile,

@@ -94,6 +94,46 @@ describe('resolveConfig', () => {
   });
 });
 
+describe('backend-url and init-url on another origin', () => {
+  it('refuses them, naming the attribute and the origin, unless the page allows it', () => {
+    const backend = configError({ backendUrl: 'https://evil.example/steal' }).message;
+    expect(backend).toContain('"backend-url" is on https://evil.example,');
+    expect(backend).toContain(location.origin);
+    expect(backend).toContain('"allow-cross-origin-backend"');
+    expect(configError({ initUrl: 'https://evil.example/init' }).message).toContain('"init-url" is on https://evil.example,');
+    // Same host, other port or scheme: another origin all the same.
+    const otherPort = new URL(location.href);
+    otherPort.port = String(Number(otherPort.port || 80) + 1);
+    expect(configError({ backendUrl: otherPort.href }).message).toContain('"backend-url"');
+    expect(configError({ backendUrl: 'data:text/plain,x' }).message).toContain('"backend-url" is on null');
+  });
+
+  it('takes them with allowCrossOriginBackend, over https (http on loopback only)', () => {
+    const c = resolveConfig({ ...base, allowCrossOriginBackend: true, backendUrl: 'https://api.example/code', initUrl: 'https://api.example/init' });
+    expect([c.backendUrl, c.initUrl]).toEqual(['https://api.example/code', 'https://api.example/init']);
+    expect(configError({ allowCrossOriginBackend: true, backendUrl: 'http://api.example/code' }).message).toContain('https');
+    expect(resolveConfig({ ...base, allowCrossOriginBackend: true, backendUrl: 'http://127.0.0.1:9/code' }).backendUrl).toBe('http://127.0.0.1:9/code');
+  });
+
+  it('opens only for true, not for a string', () => {
+    expect(configError({ allowCrossOriginBackend: 'false' as unknown as boolean, backendUrl: 'https://evil.example/steal' }).message).toContain('"backend-url"');
+  });
+});
+
+describe('clock-skew and clock-tolerance', () => {
+  it("default to oauth4webapi's: no skew, 30 s of tolerance", () => {
+    const c = resolveConfig(base);
+    expect([c.clockSkew, c.clockTolerance]).toEqual([0, 30]);
+  });
+
+  it('take whole seconds, the skew either way', () => {
+    expect(resolveConfig({ ...base, clockSkew: '-120', clockTolerance: '150' })).toMatchObject({ clockSkew: -120, clockTolerance: 150 });
+    expect(resolveConfig({ ...base, clockSkew: ' +120 ', clockTolerance: 0 })).toMatchObject({ clockSkew: 120, clockTolerance: 0 });
+    for (const clockSkew of ['soon', '1.5', '0x10', '1e3', '- 1']) expect(configError({ clockSkew }).message).toContain('"clock-skew"');
+    for (const clockTolerance of ['-1', '1.5', 'lots']) expect(configError({ clockTolerance }).message).toContain('"clock-tolerance"');
+  });
+});
+
 describe('form_post', () => {
   it('needs a redirect-uri that takes the POST', () => {
     expect(configError({ responseMode: 'form_post' }).message).toContain('"redirect-uri" is required');

@@ -32,6 +32,32 @@ export interface AqClientOptions {
   initUrl?: string;
   /** The authorization response goes here (JSON POST) instead of being exchanged in the browser. */
   backendUrl?: string;
+  /**
+   * Lets `backendUrl` and `initUrl` be on another origin than the page (https, or http on
+   * loopback). The element takes it from its own attribute only, never from the script tag's
+   * page-wide `data-*` defaults.
+   *
+   * > [!WARNING]
+   * > `backendUrl` receives the code with its PKCE `code_verifier`, which is all it takes to redeem
+   * > the code; and what `initUrl` answers joins the authorization request. Set this only when that
+   * > origin is yours.
+   */
+  allowCrossOriginBackend?: boolean;
+  /**
+   * Seconds added to this device's clock before it is compared with the OP's timestamps (`iat`,
+   * `exp`, `nbf`, `auth_time`): `120` when the device runs two minutes slow, `-120` when fast.
+   * oauth4webapi's `clockSkew`. Default 0.
+   */
+  clockSkew?: number | string;
+  /**
+   * Seconds of leeway on `exp`, `nbf`, `iat` and `auth_time`; default 30, oauth4webapi's
+   * `clockTolerance`.
+   *
+   * > [!WARNING]
+   * > It also keeps an expired ID token acceptable that much longer. For a device whose clock is
+   * > known to be off, prefer `clockSkew`.
+   */
+  clockTolerance?: number | string;
 }
 
 export interface AqConfig {
@@ -49,6 +75,8 @@ export interface AqConfig {
   sessionInterval: number;
   initUrl?: string;
   backendUrl?: string;
+  clockSkew: number;
+  clockTolerance: number;
 }
 
 export { OPTIONS } from './options.js';
@@ -100,6 +128,14 @@ function parseNumber(option: keyof AqClientOptions, value: number | string | und
   // Digits only: Number(' ') is 0 and Number('0x10') is 16, which would silently mean something else.
   const n = typeof value === 'number' ? value : /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isInteger(n) || n < 0) throw invalid(option, `must be a whole number of 0 or more, got "${value}"`);
+  return n;
+}
+
+/** Whole seconds, either way: a clock may be slow or fast. */
+function parseSeconds(option: keyof AqClientOptions, value: number | string | undefined): number {
+  if (value === undefined || value === '') return 0;
+  const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
+  if (!Number.isSafeInteger(n)) throw invalid(option, `must be a whole number of seconds, got "${value}"`);
   return n;
 }
 
@@ -167,6 +203,9 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
   }
   const maxAge = parseNumber('maxAge', options.maxAge, undefined);
   const sessionInterval = parseNumber('sessionInterval', options.sessionInterval, 2000)!;
+  const clockSkew = parseSeconds('clockSkew', options.clockSkew);
+  // oauth4webapi's default; ours too (checkIssuedAt).
+  const clockTolerance = parseNumber('clockTolerance', options.clockTolerance, 30)!;
 
   const extraParams = parseAuthParams(options.authParams);
   const named: [string, string | undefined][] = [
@@ -190,9 +229,29 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     maxAge,
     storage,
     sessionInterval,
-    initUrl: options.initUrl ? pageUrl('initUrl', options.initUrl) : undefined,
-    backendUrl: options.backendUrl ? pageUrl('backendUrl', options.backendUrl) : undefined,
+    initUrl: options.initUrl ? backendUrl('initUrl', options.initUrl, options.allowCrossOriginBackend) : undefined,
+    backendUrl: options.backendUrl ? backendUrl('backendUrl', options.backendUrl, options.allowCrossOriginBackend) : undefined,
+    clockSkew,
+    clockTolerance,
   };
+}
+
+/**
+ * `backend-url` gets the code and the PKCE verifier, which redeem it; what `init-url` answers
+ * joins the authorization request. Both stay on the page's origin unless the page says otherwise
+ * (DESIGN.md security rules): a value planted in the configuration (DOM clobbering, injected
+ * markup) must not be enough to send them elsewhere.
+ */
+function backendUrl(option: 'initUrl' | 'backendUrl', value: string, allowCrossOrigin: boolean | undefined): string {
+  const href = pageUrl(option, value);
+  const url = new URL(href);
+  if (url.origin === location.origin) return href;
+  // Strictly true: a property set to the string "false" must not open the door.
+  if (allowCrossOrigin !== true) {
+    const what = option === 'backendUrl' ? 'it would receive the code and its PKCE code_verifier' : 'its answer would join the authorization request';
+    throw invalid(option, `is on ${url.origin}, not on this page's origin ${location.origin}: ${what}. If that origin is yours, set "allow-cross-origin-backend" on the element (allowCrossOriginBackend in createClient())`);
+  }
+  return parseUrl(option, href).href;
 }
 
 /** A URL relative to the page, as a page author writes it (`/api/auth/code`). */

@@ -4,7 +4,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import { checkAtHash, checkIssuedAt, readVerified } from './id-token.js';
-import type { Discovered } from './oauth.js';
+import type { Discovered, RelyingParty } from './oauth.js';
 import { clientFor, fromOauth, withFreshKeys } from './oauth.js';
 import type { ValidResponse } from './response.js';
 import { checkMembers, checkOnce, responseRefused } from './response.js';
@@ -14,8 +14,8 @@ import type { Transaction } from './transaction.js';
  * Hybrid: oauth4webapi checks the ID token (signature, iss, aud, azp, exp, nonce, auth_time with
  * max_age, c_hash) and hands back the parameters for the code exchange.
  */
-function hybrid(d: Discovered, clientId: string, params: URLSearchParams, tx: Transaction): Promise<URLSearchParams> {
-  return withFreshKeys(d, clientId, ({ as, client, options }) => oauth.validateCodeIdTokenResponse(as, client, params, tx.nonce, tx.state, tx.maxAge, options));
+function hybrid(d: Discovered, rp: RelyingParty, params: URLSearchParams, tx: Transaction): Promise<URLSearchParams> {
+  return withFreshKeys(d, rp, ({ as, client, options }) => oauth.validateCodeIdTokenResponse(as, client, params, tx.nonce, tx.state, tx.maxAge, options));
 }
 
 /**
@@ -25,9 +25,9 @@ function hybrid(d: Discovered, clientId: string, params: URLSearchParams, tx: Tr
  * (iss, aud, azp, exp, nonce, auth_time with max_age), then the signature. The access token in
  * it only satisfies the shape; at_hash binds the real one.
  */
-function implicit(d: Discovered, clientId: string, params: URLSearchParams, tx: Transaction): Promise<void> {
+function implicit(d: Discovered, rp: RelyingParty, params: URLSearchParams, tx: Transaction): Promise<void> {
   const body = JSON.stringify({ id_token: params.get('id_token'), access_token: params.get('access_token') ?? '-', token_type: 'bearer' });
-  return withFreshKeys(d, clientId, async ({ as, client, options }) => {
+  return withFreshKeys(d, rp, async ({ as, client, options }) => {
     const response = new Response(body, { headers: { 'content-type': 'application/json' } });
     await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: tx.nonce, maxAge: tx.maxAge, requireIdToken: true });
     await oauth.validateApplicationLevelSignature(as, response, options);
@@ -39,11 +39,11 @@ function implicit(d: Discovered, clientId: string, params: URLSearchParams, tx: 
  * First the response itself, by oauth4webapi: state, the OP's error, and RFC 9207 "iss" when
  * present (an OP may leave it out when an ID token names the issuer: RFC 9207 §2.4), then the token.
  */
-export async function validateFrontChannel(d: Discovered, clientId: string, params: URLSearchParams, tx: Transaction): Promise<ValidResponse> {
+export async function validateFrontChannel(d: Discovered, rp: RelyingParty, params: URLSearchParams, tx: Transaction): Promise<ValidResponse> {
   checkOnce(params);
   const front = new URLSearchParams(params);
   front.delete('id_token');
-  const { as, client } = clientFor(d, clientId);
+  const { as, client } = clientFor(d, rp);
   try {
     oauth.validateAuthResponse({ ...as, authorization_response_iss_parameter_supported: false }, client, front, tx.state);
   } catch (err) {
@@ -52,14 +52,14 @@ export async function validateFrontChannel(d: Discovered, clientId: string, para
   checkMembers(params, tx.responseType);
   let callback: URLSearchParams | undefined;
   try {
-    if (tx.responseType.includes('code')) callback = await hybrid(d, clientId, params, tx);
-    else await implicit(d, clientId, params, tx);
+    if (tx.responseType.includes('code')) callback = await hybrid(d, rp, params, tx);
+    else await implicit(d, rp, params, tx);
   } catch (err) {
     throw fromOauth(err, 'AQ_ID_TOKEN_INVALID', 'ID token rejected');
   }
   const idToken = params.get('id_token')!;
   const { claims } = readVerified(idToken);
-  checkIssuedAt(claims);
+  checkIssuedAt(claims, rp);
   const accessToken = params.get('access_token') ?? undefined;
   if (accessToken) await checkAtHash(idToken, accessToken, true);
   return { callback, code: params.get('code') ?? undefined, idToken, claims, accessToken };

@@ -3,7 +3,8 @@
  * claims it knows (iss, aud, azp, exp, nbf, nonce, auth_time, c_hash). Each check says why.
  * Everything here reads tokens oauth4webapi has already verified.
  */
-import { CLOCK_TOLERANCE, idTokenInvalid } from './oauth.js';
+import type { RelyingParty } from './oauth.js';
+import { idTokenInvalid } from './oauth.js';
 
 /** The validated claims of an ID token (OIDC Core §2); the rest of the claims come along. */
 export interface IdTokenClaims {
@@ -27,10 +28,11 @@ export function readVerified(token: string): { alg: string; claims: IdTokenClaim
 
 /**
  * oauth4webapi checks that "iat" is a number, not when it was: a token issued in the future comes
- * from a skewed or forging OP (OIDC Core §3.1.3.7 item 10).
+ * from a skewed or forging OP (OIDC Core §3.1.3.7 item 10). Read on the same clock as
+ * oauth4webapi's checks of exp, nbf and auth_time: the local one plus clockSkew, with clockTolerance.
  */
-export function checkIssuedAt(claims: IdTokenClaims): void {
-  if (claims.iat > Date.now() / 1000 + CLOCK_TOLERANCE) throw idTokenInvalid(`"iat" is in the future (${new Date(claims.iat * 1000).toISOString()})`);
+export function checkIssuedAt(claims: IdTokenClaims, { clockSkew, clockTolerance }: Pick<RelyingParty, 'clockSkew' | 'clockTolerance'>): void {
+  if (claims.iat > Date.now() / 1000 + clockSkew + clockTolerance) throw idTokenInvalid(`"iat" is in the future (${new Date(claims.iat * 1000).toISOString()})`);
 }
 
 /**

@@ -13,8 +13,14 @@ import { AqError } from '../errors.js';
  */
 const ID_TOKEN_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 
-/** Clock skew allowed on exp, iat, nbf and auth_time, in seconds: oauth4webapi's default, and ours. */
-export const CLOCK_TOLERANCE = 30;
+/** Who validates, and how it reads the OP's clock; an AqConfig is one. */
+export interface RelyingParty {
+  clientId: string;
+  /** Seconds added to the local clock before it is compared with the OP's timestamps. */
+  clockSkew: number;
+  /** Seconds of leeway on exp, nbf, iat and auth_time. */
+  clockTolerance: number;
+}
 
 /** What discovery gave, ready for oauth4webapi; kept in sessionStorage between a redirect's two pages. */
 export interface Discovered {
@@ -27,6 +33,7 @@ export interface Discovered {
 
 export interface Client {
   as: oauth.AuthorizationServer;
+  /** With the relying party's clock settings, which every check of oauth4webapi reads from it. */
   client: oauth.Client;
   options: { [oauth.allowInsecureRequests]: boolean; [oauth.jwksCache]: oauth.JWKSCacheInput };
 }
@@ -36,10 +43,10 @@ export interface Client {
  * object per call makes it start from our prefetched keys (`jwksCache`) rather than from an older
  * copy, and a retry after key rotation (`withFreshKeys`) starts from none.
  */
-export function clientFor(d: Discovered, clientId: string, keys: oauth.JWKSCacheInput = d.jwks): Client {
+export function clientFor(d: Discovered, rp: RelyingParty, keys: oauth.JWKSCacheInput = d.jwks): Client {
   return {
     as: { ...d.as, id_token_signing_alg_values_supported: ID_TOKEN_ALGS },
-    client: { client_id: clientId },
+    client: { client_id: rp.clientId, [oauth.clockSkew]: rp.clockSkew, [oauth.clockTolerance]: rp.clockTolerance },
     options: { [oauth.allowInsecureRequests]: d.insecure, [oauth.jwksCache]: keys },
   };
 }
@@ -49,14 +56,14 @@ export function clientFor(d: Discovered, clientId: string, keys: oauth.JWKSCache
  * fits: the OP may have rotated its keys since the prefetch (OIDC Core §10.1.1). oauth4webapi
  * refetches by itself only when its copy is a minute old. The new keys replace the prefetched ones.
  */
-export async function withFreshKeys<T>(d: Discovered, clientId: string, run: (c: Client) => Promise<T>): Promise<T> {
+export async function withFreshKeys<T>(d: Discovered, rp: RelyingParty, run: (c: Client) => Promise<T>): Promise<T> {
   try {
-    return await run(clientFor(d, clientId));
+    return await run(clientFor(d, rp));
   } catch (err) {
     if (!(err instanceof oauth.OperationProcessingError && err.code === oauth.KEY_SELECTION && /no applicable keys/.test(err.message))) throw err;
     const keys: oauth.JWKSCacheInput = {};
     try {
-      return await run(clientFor(d, clientId, keys));
+      return await run(clientFor(d, rp, keys));
     } finally {
       if ('uat' in keys) d.jwks = keys as unknown as oauth.ExportedJWKSCache;
     }

@@ -50,6 +50,12 @@ export class RecordKeeper {
     this.#record = record;
     this.#store.save(record);
     clearTimeout(this.#expiry);
+    // The local clock here and in load(), without clockSkew or clockTolerance: those correct how
+    // an OP's timestamps are read while its tokens are checked. expiresAt may be the backend's
+    // expires_at, the record is shared by every client of this issuer and client_id whatever its
+    // clock settings, and it only says how long the page shows the user as signed in: a device
+    // running slow shows them up to its skew past exp (the APIs check their tokens themselves),
+    // one running fast signs them out early.
     const ms = record.expiresAt * 1000 - Date.now();
     if (ms < MAX_TIMEOUT && watchExpiry) this.#expiry = setTimeout(() => this.#on.expired(), ms);
     if (tell) this.#tabs.post({ type: 'signed-in' });

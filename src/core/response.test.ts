@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Discovered } from './oauth.js';
 import { validateCodeResponse } from './response.js';
+import { RP } from './test-support/signer.js';
 import type { Transaction } from './transaction.js';
 
 const ISSUER = 'https://op.example';
@@ -13,7 +14,7 @@ const tx = { state: 'S', nonce: 'n', codeVerifier: 'v', redirectUri: 'https://rp
 
 function check(query: string, discovered = d(), transaction = tx): string {
   try {
-    const valid = validateCodeResponse(discovered, 'app', new URLSearchParams(query), transaction);
+    const valid = validateCodeResponse(discovered, RP, new URLSearchParams(query), transaction);
     return `ok ${valid.code}`;
   } catch (err) {
     return `${(err as { code: string }).code} ${(err as Error).message}`;
@@ -41,7 +42,7 @@ describe('validateCodeResponse', () => {
   it("reports the OP's error with its words, after the state check", () => {
     const err = (() => {
       try {
-        validateCodeResponse(d(), 'app', new URLSearchParams('error=access_denied&error_description=no&state=S'), tx);
+        validateCodeResponse(d(), RP, new URLSearchParams('error=access_denied&error_description=no&state=S'), tx);
       } catch (e) {
         return e as { code: string; message: string; error?: string; errorDescription?: string };
       }

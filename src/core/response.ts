@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { AqError } from '../errors.js';
 import type { IdTokenClaims } from './id-token.js';
-import type { Discovered } from './oauth.js';
+import type { Discovered, RelyingParty } from './oauth.js';
 import { clientFor, fromOauth } from './oauth.js';
 import type { Transaction } from './transaction.js';
 
@@ -55,9 +55,9 @@ export function checkMembers(params: URLSearchParams, responseType: string): voi
  * oauth4webapi checks RFC 9207 "iss" (required when the OP advertises it: a mix-up attack swaps
  * OPs), the request's state, then the OP's error.
  */
-export function validateCodeResponse(d: Discovered, clientId: string, params: URLSearchParams, tx: Transaction): ValidResponse {
+export function validateCodeResponse(d: Discovered, rp: RelyingParty, params: URLSearchParams, tx: Transaction): ValidResponse {
   checkOnce(params);
-  const { as, client } = clientFor(d, clientId);
+  const { as, client } = clientFor(d, rp);
   if (tx.requireIss && !params.has('iss') && params.get('state') === tx.state) {
     throw new AqError(
       'AQ_RESPONSE_INVALID',

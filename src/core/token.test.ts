@@ -3,7 +3,7 @@
 import * as oauth from 'oauth4webapi';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestOp } from './test-support/signer.js';
-import { ISSUER, testOp } from './test-support/signer.js';
+import { ISSUER, RP, testOp } from './test-support/signer.js';
 import { exchangeCode, fetchUserinfo } from './token.js';
 import type { Transaction } from './transaction.js';
 
@@ -29,7 +29,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe('exchangeCode', () => {
   it('posts the code with the PKCE verifier as a public client', async () => {
     const fetch = answer(400, { error: 'invalid_grant' });
-    await exchangeCode(op.d, 'app', callback(), tx).catch(() => {});
+    await exchangeCode(op.d, RP, callback(), tx).catch(() => {});
     const [url, init] = fetch.mock.calls[0];
     expect(url).toBe(`${ISSUER}/token`);
     expect(init?.method).toBe('POST');
@@ -40,7 +40,7 @@ describe('exchangeCode', () => {
 
   it('accepts a signed ID token for this request, with its at_hash', async () => {
     answer(200, { access_token: 'AT', token_type: 'Bearer', id_token: await op.idToken({ at_hash: await op.halfHash('AT') }) });
-    await expect(exchangeCode(op.d, 'app', callback(), tx)).resolves.toMatchObject({ accessToken: 'AT', claims: { sub: 'alice' } });
+    await expect(exchangeCode(op.d, RP, callback(), tx)).resolves.toMatchObject({ accessToken: 'AT', claims: { sub: 'alice' } });
   });
 
   it.each<[string, number, unknown, RegExp]>([
@@ -50,17 +50,17 @@ describe('exchangeCode', () => {
     ['no ID token', 200, { access_token: 'at', token_type: 'Bearer' }, /"id_token"/],
   ])('refuses %s with AQ_TOKEN_REQUEST_FAILED', async (_name, status, body, message) => {
     answer(status, body);
-    await expect(exchangeCode(op.d, 'app', callback(), tx)).rejects.toMatchObject({ code: 'AQ_TOKEN_REQUEST_FAILED', message: expect.stringMatching(message) });
+    await expect(exchangeCode(op.d, RP, callback(), tx)).rejects.toMatchObject({ code: 'AQ_TOKEN_REQUEST_FAILED', message: expect.stringMatching(message) });
   });
 
   it('refuses a DPoP token this client cannot use', async () => {
     answer(200, { access_token: 'at', token_type: 'DPoP', id_token: await op.idToken() });
-    await expect(exchangeCode(op.d, 'app', callback(), tx)).rejects.toMatchObject({ code: 'AQ_TOKEN_REQUEST_FAILED', message: expect.stringMatching(/"token_type" "dpop"/) });
+    await expect(exchangeCode(op.d, RP, callback(), tx)).rejects.toMatchObject({ code: 'AQ_TOKEN_REQUEST_FAILED', message: expect.stringMatching(/"token_type" "dpop"/) });
   });
 
   it('keeps the error code apart for the page', async () => {
     answer(400, { error: 'invalid_grant', error_description: 'code used' });
-    await expect(exchangeCode(op.d, 'app', callback(), tx)).rejects.toMatchObject({ error: 'invalid_grant', errorDescription: 'code used' });
+    await expect(exchangeCode(op.d, RP, callback(), tx)).rejects.toMatchObject({ error: 'invalid_grant', errorDescription: 'code used' });
   });
 
   it.each<[string, () => Promise<Record<string, unknown>>, RegExp]>([
@@ -71,14 +71,53 @@ describe('exchangeCode', () => {
     ['with an at_hash of another access token', async () => ({ id_token: await op.idToken({ at_hash: await op.halfHash('other') }) }), /"at_hash" does not match/],
   ])('refuses an ID token %s with AQ_ID_TOKEN_INVALID', async (_name, body, message) => {
     answer(200, { access_token: 'AT', token_type: 'Bearer', ...(await body()) });
-    await expect(exchangeCode(op.d, 'app', callback(), tx)).rejects.toMatchObject({ code: 'AQ_ID_TOKEN_INVALID', message: expect.stringMatching(message) });
+    await expect(exchangeCode(op.d, RP, callback(), tx)).rejects.toMatchObject({ code: 'AQ_ID_TOKEN_INVALID', message: expect.stringMatching(message) });
+  });
+});
+
+// Issue 13, finding 16: the code flow's checks read the same clock (see front-channel.test.ts).
+describe('exchangeCode and the clock', () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const tokens = async (claims: Record<string, unknown>) => {
+    const idToken = await op.idToken({ at_hash: await op.halfHash('AT'), ...claims });
+    return () => answer(200, { access_token: 'AT', token_type: 'Bearer', id_token: idToken });
+  };
+
+  it('refuses an iat 2 min ahead by default, takes it with clockSkew 120 or clockTolerance 150', async () => {
+    const respond = await tokens({ iat: now() + 120, exp: now() + 420 });
+    respond();
+    await expect(exchangeCode(op.d, RP, callback(), tx)).rejects.toMatchObject({ code: 'AQ_ID_TOKEN_INVALID', message: expect.stringMatching(/"iat" is in the future/) });
+    respond();
+    await expect(exchangeCode(op.d, { ...RP, clockSkew: 120 }, callback(), tx)).resolves.toMatchObject({ claims: { sub: 'alice' } });
+    respond();
+    await expect(exchangeCode(op.d, { ...RP, clockTolerance: 150 }, callback(), tx)).resolves.toMatchObject({ claims: { sub: 'alice' } });
+    respond();
+    await expect(exchangeCode(op.d, { ...RP, clockSkew: -120 }, callback(), tx)).rejects.toMatchObject({ message: expect.stringMatching(/"iat" is in the future/) });
+  });
+
+  it("gives oauth4webapi's exp check the same clock", async () => {
+    const respond = await tokens({ iat: now() - 360, exp: now() - 60 });
+    respond();
+    await expect(exchangeCode(op.d, RP, callback(), tx)).rejects.toMatchObject({ code: 'AQ_ID_TOKEN_INVALID', message: expect.stringMatching(/"exp"/) });
+    respond();
+    await expect(exchangeCode(op.d, { ...RP, clockSkew: -120 }, callback(), tx)).resolves.toMatchObject({ claims: { sub: 'alice' } });
+    respond();
+    await expect(exchangeCode(op.d, { ...RP, clockTolerance: 90 }, callback(), tx)).resolves.toMatchObject({ claims: { sub: 'alice' } });
+  });
+
+  it('still refuses an iat an hour ahead with those settings', async () => {
+    const respond = await tokens({ iat: now() + 3600, exp: now() + 7200 });
+    for (const rp of [RP, { ...RP, clockSkew: 120 }, { ...RP, clockTolerance: 150 }]) {
+      respond();
+      await expect(exchangeCode(op.d, rp, callback(), tx)).rejects.toMatchObject({ message: expect.stringMatching(/"iat" is in the future/) });
+    }
   });
 });
 
 describe('fetchUserinfo', () => {
   it('sends the access token and returns the claims of the same subject', async () => {
     const fetch = answer(200, { sub: 'alice', email: 'a@example.com' });
-    await expect(fetchUserinfo(op.d, 'app', 'AT', 'alice')).resolves.toEqual({ sub: 'alice', email: 'a@example.com' });
+    await expect(fetchUserinfo(op.d, RP, 'AT', 'alice')).resolves.toEqual({ sub: 'alice', email: 'a@example.com' });
     expect(new Headers(fetch.mock.calls[0][1]?.headers).get('authorization')).toBe('Bearer AT');
   });
 
@@ -88,9 +127,9 @@ describe('fetchUserinfo', () => {
     const signed = async (key: 'published' | 'attacker') =>
       vi.stubGlobal('fetch', vi.fn(async () => new Response(await jwt(key), { headers: { 'content-type': 'application/jwt' } })));
     await signed('published');
-    await expect(fetchUserinfo(d, 'app', 'AT', 'alice')).resolves.toMatchObject({ sub: 'alice', email: 'a@example.com' });
+    await expect(fetchUserinfo(d, RP, 'AT', 'alice')).resolves.toMatchObject({ sub: 'alice', email: 'a@example.com' });
     await signed('attacker');
-    await expect(fetchUserinfo(d, 'app', 'AT', 'alice')).rejects.toMatchObject({ code: 'AQ_USERINFO_FAILED', message: expect.stringMatching(/signature/) });
+    await expect(fetchUserinfo(d, RP, 'AT', 'alice')).rejects.toMatchObject({ code: 'AQ_USERINFO_FAILED', message: expect.stringMatching(/signature/) });
   });
 
   it.each<[string, number, unknown, RegExp]>([
@@ -98,6 +137,6 @@ describe('fetchUserinfo', () => {
     ['an HTTP error', 500, { error: 'server_error' }, /status/],
   ])('refuses %s with AQ_USERINFO_FAILED', async (_name, status, body, message) => {
     answer(status, body);
-    await expect(fetchUserinfo(op.d, 'app', 'AT', 'alice')).rejects.toMatchObject({ code: 'AQ_USERINFO_FAILED', message: expect.stringMatching(message) });
+    await expect(fetchUserinfo(op.d, RP, 'AT', 'alice')).rejects.toMatchObject({ code: 'AQ_USERINFO_FAILED', message: expect.stringMatching(message) });
   });
 });

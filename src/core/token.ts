@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { AqError } from '../errors.js';
 import type { IdTokenClaims } from './id-token.js';
 import { checkAtHash, checkIssuedAt } from './id-token.js';
-import type { Discovered } from './oauth.js';
+import type { Discovered, RelyingParty } from './oauth.js';
 import { clientFor, fromOauth, withFreshKeys } from './oauth.js';
 import type { Transaction } from './transaction.js';
 
@@ -19,8 +19,8 @@ export interface TokenResult {
  * `validateApplicationLevelSignature` (TLS to the OP would do, OIDC Core §3.1.3.7 item 6, but a
  * browser's TLS is only as good as its roots, and the ID token is what a backend will trust).
  */
-export async function exchangeCode(d: Discovered, clientId: string, callback: URLSearchParams, tx: Transaction): Promise<TokenResult> {
-  const { as, client, options } = clientFor(d, clientId);
+export async function exchangeCode(d: Discovered, rp: RelyingParty, callback: URLSearchParams, tx: Transaction): Promise<TokenResult> {
+  const { as, client, options } = clientFor(d, rp);
   const what = `token request to ${as.token_endpoint}`;
   let response: Response;
   let body: oauth.TokenEndpointResponse;
@@ -33,12 +33,12 @@ export async function exchangeCode(d: Discovered, clientId: string, callback: UR
   // oauth4webapi takes DPoP tokens too; this client sends no proof, so one would be unusable (RFC 9449).
   if (body.token_type !== 'bearer') throw new AqError('AQ_TOKEN_REQUEST_FAILED', `${what}: the answer has "token_type" "${body.token_type}", expected "Bearer"`);
   try {
-    await withFreshKeys(d, clientId, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
+    await withFreshKeys(d, rp, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
   } catch (err) {
     throw fromOauth(err, 'AQ_ID_TOKEN_INVALID', 'ID token rejected');
   }
   const claims = oauth.getValidatedIdTokenClaims(body) as IdTokenClaims;
-  checkIssuedAt(claims);
+  checkIssuedAt(claims, rp);
   await checkAtHash(body.id_token!, body.access_token, false);
   return { claims, idToken: body.id_token!, accessToken: body.access_token };
 }
@@ -48,12 +48,12 @@ export async function exchangeCode(d: Discovered, clientId: string, callback: UR
  * token's (§5.3.4): otherwise they are someone else's. A signed answer (§5.3.2) has its signature
  * checked too, which oauth4webapi leaves to `validateApplicationLevelSignature`.
  */
-export async function fetchUserinfo(d: Discovered, clientId: string, accessToken: string, sub: string): Promise<Record<string, unknown>> {
-  const { as, client, options } = clientFor(d, clientId);
+export async function fetchUserinfo(d: Discovered, rp: RelyingParty, accessToken: string, sub: string): Promise<Record<string, unknown>> {
+  const { as, client, options } = clientFor(d, rp);
   try {
     const response = await oauth.userInfoRequest(as, client, accessToken, options);
     const claims = await oauth.processUserInfoResponse(as, client, sub, response);
-    if (response.headers.get('content-type')?.split(';')[0] === 'application/jwt') await withFreshKeys(d, clientId, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
+    if (response.headers.get('content-type')?.split(';')[0] === 'application/jwt') await withFreshKeys(d, rp, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
     return claims;
   } catch (err) {
     throw new AqError('AQ_USERINFO_FAILED', `userinfo at ${as.userinfo_endpoint} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });

@@ -97,3 +97,23 @@ describe('<aq-signin> configured after connecting', () => {
     expect(errors.map((d) => d.error.code).filter((c) => c === 'AQ_CONFIG_INVALID')).toHaveLength(2);
   });
 });
+
+describe('<aq-signin> and a cross-origin backend', () => {
+  afterEach(async () => {
+    const { setAqSigninDefaults } = await import('./aq-signin.js');
+    setAqSigninDefaults({ backendUrl: undefined, allowCrossOriginBackend: undefined });
+  });
+
+  it('takes the opt-in from its own attribute, never from the page-wide defaults', async () => {
+    const { setAqSigninDefaults } = await import('./aq-signin.js');
+    // What a script tag's data-backend-url and data-allow-cross-origin-backend="true" would give.
+    setAqSigninDefaults({ backendUrl: 'https://evil.example/steal', allowCrossOriginBackend: 'true' });
+    const refused = await mount('<aq-signin issuer="https://op.example" client-id="app"></aq-signin>');
+    expect(refused.errors.map((d) => d.error.code)).toEqual(['AQ_CONFIG_INVALID']);
+    expect(refused.errors[0].error.message).toContain('"backend-url" is on https://evil.example');
+    const allowed = await mount('<aq-signin issuer="https://op.example" client-id="app" allow-cross-origin-backend></aq-signin>');
+    // Valid, so it goes on to discovery, which is offline here.
+    expect(allowed.errors.map((d) => d.error.code)).toEqual(['AQ_DISCOVERY_FAILED']);
+    expect(allowed.el.allowCrossOriginBackend).toBe(true);
+  });
+});

@@ -122,6 +122,9 @@ export class AqSignin extends LitElement {
     endSession: { attribute: 'end-session', type: Boolean },
     initUrl: { attribute: 'init-url' },
     backendUrl: { attribute: 'backend-url' },
+    allowCrossOriginBackend: { attribute: 'allow-cross-origin-backend', type: Boolean },
+    clockSkew: { attribute: 'clock-skew' },
+    clockTolerance: { attribute: 'clock-tolerance' },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
@@ -168,6 +171,25 @@ export class AqSignin extends LitElement {
   declare initUrl?: string;
   /** The authorization response is POSTed here (JSON) instead of being exchanged in the browser; see `aq-backend`. */
   declare backendUrl?: string;
+  /**
+   * Lets `backend-url` and `init-url` be on another origin than the page; only from this
+   * element's own attribute or property, never from the script tag's `data-*` defaults.
+   *
+   * > [!WARNING]
+   * > `backend-url` receives the code with its PKCE `code_verifier`, enough to redeem it. Set this
+   * > only when that origin is yours.
+   */
+  // Initialised like endSession: Vue sets a boolean property from a bare attribute only when it holds a boolean.
+  allowCrossOriginBackend = false;
+  /** Seconds added to this device's clock when checking the OP's timestamps: `120` for a clock two minutes slow, `-120` for one fast. Default 0. */
+  declare clockSkew?: string;
+  /**
+   * Seconds of leeway on the ID token's `exp`, `nbf`, `iat` and `auth_time` (default 30).
+   *
+   * > [!WARNING]
+   * > It also keeps an expired ID token acceptable that much longer; for a clock known to be off, prefer `clock-skew`.
+   */
+  declare clockTolerance?: string;
   /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */
@@ -305,6 +327,9 @@ export class AqSignin extends LitElement {
   }
 
   #options(): AqClientOptions {
+    // allowCrossOriginBackend always holds a boolean here, so the page-wide defaults never supply
+    // it: the opt-in has to stand on the element whose backend it vouches for (and a default, a
+    // string, could not open it anyway: resolveConfig wants `true`).
     return Object.fromEntries(CONFIG_PROPS.map((p) => [p, this[p] ?? defaults[p]])) as unknown as AqClientOptions;
   }
 

@@ -1,9 +1,11 @@
 // Unit tests only: an OP's signing key and ID tokens made with jose, so that the relying party's
 // checks run on real signatures (the e2e hostile OP does the same in the browser).
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
-import type { Discovered } from '../oauth.js';
+import type { Discovered, RelyingParty } from '../oauth.js';
 
 export const ISSUER = 'https://op.example';
+/** The relying party the test OP's tokens are for, with the default clock settings. */
+export const RP: RelyingParty = { clientId: 'app', clockSkew: 0, clockTolerance: 30 };
 
 export interface TestOp {
   d: Discovered;
