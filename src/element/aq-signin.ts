@@ -220,7 +220,7 @@ export class AqSignin extends LitElement {
     if (parsing()) return document.addEventListener('DOMContentLoaded', () => this.#forward(e), { once: true });
     const { type, detail } = e as CustomEvent;
     if (type !== 'aq-error') {
-      bindClaims(this.profile);
+      loaded!.bindClaims(this.profile);
       this.requestUpdate();
     }
     emit(this, type as keyof AqEventDetail, detail);
@@ -483,12 +483,4 @@ export class AqSignin extends LitElement {
 
 function sameConfig(a: AqConfig, b: AqConfig): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/** Fills `[data-aq-bind="<claim>"]` elements with the claim as text (never HTML), or empties them. */
-function bindClaims(profile: AqProfile | null): void {
-  for (const el of document.querySelectorAll<HTMLElement>('[data-aq-bind]')) {
-    const value = profile?.[el.dataset.aqBind!];
-    el.textContent = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
-  }
 }

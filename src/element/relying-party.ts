@@ -4,3 +4,4 @@ export { AqClient } from '../core/client.js';
 export { parseCallback } from '../core/callback.js';
 export { resolveConfig } from '../core/config.js';
 export { relayPopupResponse } from '../core/popup.js';
+export { bindClaims } from './bind-claims.js';
