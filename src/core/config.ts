@@ -153,6 +153,8 @@ function parseAuthParams(value: AqClientOptions['authParams']): Record<string, s
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj)) {
     if (RESERVED_PARAMS.has(k)) throw invalid('authParams', `may not set "${k}": aq-signin sets it`);
+    // It becomes the auth_time check: a whole number of seconds or nothing.
+    if (k === 'max_age' && !/^\d+$/.test(String(v))) throw invalid('authParams', `"max_age" must be a whole number of seconds, got ${JSON.stringify(v)}`);
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
       throw invalid('authParams', `value of "${k}" must be a string, number or boolean`);
     }
