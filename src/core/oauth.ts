@@ -80,11 +80,18 @@ function jwtProblem(err: Error): string {
     return /multiple/.test(message) ? `several keys of the OP's JWKS fit ${which}: a "kid" is required` : `no key of the OP's JWKS fits ${which}`;
   }
   if (/unsupported JWS/.test(message)) return `"alg" ${JSON.stringify((err.cause as { alg?: unknown } | undefined)?.alg)} is not allowed (asymmetric signatures only)`;
-  return message;
+  // Some of its messages do not name the claim ("too much time has elapsed since the last
+  // End-User authentication"): its cause does.
+  const claim = (err.cause as { claim?: unknown } | undefined)?.claim;
+  return typeof claim === 'string' && !message.includes(`"${claim}"`) ? `"${claim}": ${message}` : message;
 }
+
+/** oauth4webapi's codes that only its JWT checks use. */
+const JWT_CODES: unknown[] = [oauth.JWT_TIMESTAMP_CHECK, oauth.JWT_CLAIM_COMPARISON, oauth.KEY_SELECTION];
 
 /** True for oauth4webapi's complaints about an ID token (as opposed to the response around it). */
 function aboutJwt(err: unknown): boolean {
+  if (err instanceof oauth.OperationProcessingError && JWT_CODES.includes(err.code)) return true;
   return err instanceof Error && /JWT|JWS|JWE|ID Token|modulusLength|namedCurve|CryptoKey/.test(err.message);
 }
 

@@ -63,6 +63,12 @@ describe('exchangeCode', () => {
     await expect(exchangeCode(op.d, RP, callback(), tx)).rejects.toMatchObject({ error: 'invalid_grant', errorDescription: 'code used' });
   });
 
+  it('refuses an ID token whose auth_time is older than max-age, naming auth_time', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    answer(200, { access_token: 'AT', token_type: 'Bearer', id_token: await op.idToken({ auth_time: now - 3600 }) });
+    await expect(exchangeCode(op.d, RP, callback(), { ...tx, maxAge: 60 })).rejects.toMatchObject({ code: 'AQ_ID_TOKEN_INVALID', message: expect.stringMatching(/"auth_time"/) });
+  });
+
   it.each<[string, () => Promise<Record<string, unknown>>, RegExp]>([
     ['not a JWS', async () => ({ id_token: 'not-a-jws' }), /JWT/],
     ['signed by another key', async () => ({ id_token: await op.idToken({}, 'attacker') }), /signature/],
