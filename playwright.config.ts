@@ -7,6 +7,8 @@ const executablePath: string | undefined = chromiumPath();
 export default defineConfig({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
+  // The interop suite has its own config and OPs (playwright.interop.config.ts, npm run test:interop).
+  testIgnore: 'interop/**',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   // Two cores: two workers at most; every test has its own browser context.

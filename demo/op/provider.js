@@ -316,6 +316,20 @@ function authsignalMode(issuer) {
   return { initAuth, check, interaction, accessTokenClaims };
 }
 
+// RFC 9207 as today's OPs do it (oidc-provider >= 7, which sends it in lib/actions/authorization/
+// respond.js and authorization_error_handler.js): `iss` on every authorization response that has no
+// ID token, success and error alike, in every response mode; a response with an ID token has the
+// token's own `iss` (RFC 9207 §2.4). 6.31's `features.issAuthResp` (draft 00) differs: it adds `iss`
+// to ID-token responses too and to no error response. Every mode (query, fragment, form_post) is
+// registered through this method while the provider is constructed, so wrapping it covers them all.
+class DevProvider extends Provider {
+  registerResponseMode(name, handler) {
+    super.registerResponseMode(name, function respondWithIss(ctx, redirectUri, out) {
+      return handler.call(this, ctx, redirectUri, out.id_token ? out : { ...out, iss: this.issuer });
+    });
+  }
+}
+
 /**
  * Starts the dev OP. Issuer `http://localhost:${port}` (trap 4: the RP must be on `localhost` too),
  * listening on 127.0.0.1 only.
@@ -367,6 +381,8 @@ export async function startOp({
       post_logout_redirect_uris: [...origins].map((o) => `${o}/`),
     }, confidentialClient(BACKEND_CLIENT), confidentialClient(AUTHSIGNAL_CLIENT)],
     responseTypes: RESPONSE_TYPES, // the default list leaves out front-channel access tokens
+    // RFC 9207: see DevProvider.
+    discovery: { authorization_response_iss_parameter_supported: true },
     pkce: { methods: ['S256'], required: () => true }, // only asked when response_type has `code`
     scopes: Object.keys(SCOPE_CLAIMS),
     claims: claimsConfig(),
@@ -437,7 +453,7 @@ export async function startOp({
   if (!log) console.warn = console.info = () => {};
   let provider;
   try {
-    provider = new Provider(issuer, configuration);
+    provider = new DevProvider(issuer, configuration);
   } finally {
     Object.assign(console, { warn, info });
   }
