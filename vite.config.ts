@@ -20,6 +20,7 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
+    setupFiles: ['vitest.setup.ts'],
     include: ['src/**/*.test.ts'],
   },
 });
