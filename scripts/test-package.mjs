@@ -11,7 +11,7 @@
 //   flock /tmp/aq-e2e.lock npm run test:package
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,6 +69,22 @@ try {
   }
   const manifest = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
   if (!manifest.dependencies?.['aq-signin']?.endsWith('.tgz')) throw new Error('aq-signin is not a dependency of the app');
+
+  // jose is an optional peer dependency, for aq-signin/server only: a browser app does not get it,
+  // and the server entry names what is missing until the backend installs it.
+  if (existsSync(join(app, 'node_modules/jose'))) throw new Error('jose was installed into a browser app');
+  const importServer = () => execFileSync(process.execPath, ['--input-type=module', '-e', "const s = await import('aq-signin/server'); console.log(typeof s.createCodeHandler)"], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  let withoutJose;
+  try {
+    withoutJose = importServer();
+  } catch (err) {
+    withoutJose = String(err.stderr);
+  }
+  if (!/Cannot find package 'jose'/.test(withoutJose)) throw new Error(`aq-signin/server without jose: expected a missing-package error naming jose, got ${withoutJose.slice(0, 300)}`);
+  npm(['pack', '--ignore-scripts', '--silent', '--pack-destination', join(app, 'deps'), join(repo, 'node_modules/jose')], repo);
+  npm(['install', '--offline', '--no-audit', '--no-fund', `./deps/${readdirSync(join(app, 'deps')).find((f) => f.startsWith('jose-'))}`], app);
+  if (importServer() !== 'function') throw new Error('aq-signin/server does not load once jose is installed');
+  step('aq-signin/server: needs jose (optional peer), loads once it is installed');
 
   // 3. The app's pages: what the README tells a newcomer to write.
   const opPort = await freePort();
