@@ -21,6 +21,6 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     setupFiles: ['vitest.setup.ts'],
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'demo/**/*.test.js'],
   },
 });
