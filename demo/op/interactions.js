@@ -17,6 +17,8 @@ import { readFileSync } from 'node:fs';
 
 const STYLESHEET_PATH = '/_dev/op.css';
 const STYLESHEET = readFileSync(new URL('op.css', import.meta.url));
+const ICON_PATH = '/_dev/favicon.svg';
+const ICON = readFileSync(new URL('favicon.svg', import.meta.url));
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -49,6 +51,7 @@ function layout({ title, body }) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)} · Dev OP</title>
+<link rel="icon" href="${ICON_PATH}" type="image/svg+xml">
 <link rel="stylesheet" href="${STYLESHEET_PATH}">
 </head>
 <body>
@@ -99,7 +102,8 @@ function consentPage({ uid, params, prompt, session }, claimsOf) {
   const claims = claimsOf(session?.accountId ?? '');
   const asked = (prompt.details?.scopes?.new?.length ? prompt.details.scopes.new : String(params.scope ?? '').split(' '))
     .filter((s) => s && s !== 'openid' && s !== 'offline_access');
-  const rows = asked.map((scope) => describeScope(scope, claims));
+  // profile and aq:name both ask for the name: one row each label.
+  const rows = asked.map((scope) => describeScope(scope, claims)).filter((r, i, all) => all.findIndex((o) => o.label === r.label) === i);
   const list = rows.length
     ? `<ul class="claims">${rows.map((r) => `<li><span class="label">${r.label}${r.note ? ` <span class="note">${esc(r.note)}</span>` : ''}</span><span class="value">${r.value}</span></li>`).join('')}</ul>`
     : '<p>Only that it is you (your user identifier).</p>';
@@ -131,18 +135,26 @@ async function readForm(req, limit = 8 * 1024) {
 
 /**
  * Koa middleware of the provider answering /interaction/:uid (GET: the page; POST: the form) and
- * /interaction/:uid/abort, plus the pages' stylesheet. `claimsOf(sub)` gives the claims the
+ * /interaction/:uid/abort, plus the pages' stylesheet and icon. `claimsOf(sub)` gives the claims the
  * consent page previews.
  * @param {import('oidc-provider').Provider} provider
  * @param {(sub: string) => Record<string, any>} claimsOf
  */
 export function interactionPages(provider, claimsOf) {
   return async function interactionPagesMiddleware(ctx, next) {
-    if (ctx.path === STYLESHEET_PATH && (ctx.method === 'GET' || ctx.method === 'HEAD')) {
-      ctx.type = 'text/css';
-      ctx.set('cache-control', 'no-cache');
-      ctx.body = STYLESHEET;
-      return;
+    if (ctx.method === 'GET' || ctx.method === 'HEAD') {
+      if (ctx.path === STYLESHEET_PATH) {
+        ctx.type = 'text/css';
+        ctx.set('cache-control', 'no-cache');
+        ctx.body = STYLESHEET;
+        return;
+      }
+      // The icon of the OP's tabs; /favicon.ico for its pages that do not name one (logout, errors).
+      if (ctx.path === ICON_PATH || ctx.path === '/favicon.ico') {
+        ctx.type = 'image/svg+xml';
+        ctx.body = ICON;
+        return;
+      }
     }
     const m = /^\/interaction\/([^/]+)(\/abort)?$/.exec(ctx.path);
     if (!m) return next();
