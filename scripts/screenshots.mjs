@@ -93,6 +93,26 @@ try {
   await page.locator('#session-status[data-state=active]').waitFor();
   await page.locator('#profile .who').waitFor();
   await shot(page, 'demo-backend.png');
+
+  // The backend page's panel follows the buttons: a sign-out with the button ends the backend
+  // session; a back-channel logout from the OP signs the button out, logged as remote.
+  const status = page.locator('#session-status');
+  await page.locator('#plain button').click();
+  await page.locator('#session-status[data-state=inactive]').waitFor({ timeout: 5_000 }).catch(async () => {
+    throw new Error(`backend panel after a sign-out with the button: ${await status.innerText()}`);
+  });
+  const [again] = await Promise.all([page.waitForEvent('popup'), page.locator('#plain button').click()]);
+  await again.waitForEvent('close');
+  await page.locator('#session-status[data-state=active]').waitFor();
+  const op = await context.newPage();
+  await op.goto(`http://localhost:${opPort}/session/end`);
+  await op.locator('button[name=logout][value=yes]').click();
+  await op.waitForLoadState();
+  await op.close();
+  await page.locator('#log li.aq-logout', { hasText: 'reason: remote (back-channel logout) (plain)' }).waitFor({ timeout: 5_000 }).catch(async () => {
+    throw new Error(`no remote aq-logout after the back-channel logout: ${await page.locator('#log').innerText()}`);
+  });
+  if (!/ended by the OP/.test(await status.innerText())) throw new Error(`backend panel after a back-channel logout: ${await status.innerText()}`);
 } catch (err) {
   failed = true;
   console.error(err);
