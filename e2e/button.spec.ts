@@ -91,6 +91,10 @@ for (const theme of ['basic', 'orange', 'grey', 'white', 'none']) {
     await expect(page.locator('aq-signin button')).toHaveAttribute('aria-busy', 'true');
     await expect(page.locator('aq-signin [role=status]')).toHaveText('Signing in…');
     expect(await axe(page)).toEqual([]);
+    // Once the user has seen the OP's page: closed before, the popup may only be hidden by COOP
+    // and is waited for (e2e/coop.spec.ts).
+    await popup.locator('input[name=login]').waitFor();
+    await page.waitForTimeout(500);
     await popup.close();
     await nextEvent(page, 'aq-error');
     await signInWithPopup(page);

@@ -59,6 +59,9 @@ test('a click while the chunk is still on its way opens the popup at once; it go
   await expect(page.locator('aq-signin')).toHaveAttribute('busy', '');
   chunk.release();
   await popup.waitForURL((u) => u.origin === OP);
+  // Still signing in: what the page load had to say (nothing) does not end the busy state.
+  await page.waitForTimeout(300);
+  await expect(page.locator('aq-signin')).toHaveAttribute('busy', '');
   await loginAtOp(popup, 'alice');
   const { detail } = await nextEvent(page, 'aq-profile');
   expect(detail.profile.sub).toBe('alice');

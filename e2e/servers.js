@@ -36,6 +36,22 @@ const strictPage = {
   },
 };
 
+// e2e/coop.spec.ts: /e2e/pages/coop/signin.html is the sign-in page (and, as its own redirect
+// URI, the popup's way back) sent with Cross-Origin-Opener-Policy: same-origin, which severs every
+// popup that goes to another origin.
+const coopPage = {
+  name: 'aq-e2e-coop-page',
+  configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/e2e/pages/coop/signin.html') return next();
+      res.setHeader('cross-origin-opener-policy', 'same-origin');
+      req.url = `/e2e/pages/signin.html${url.search}`;
+      next();
+    });
+  },
+};
+
 // e2e/frameworks.spec.ts: /e2e/pages/in/<name>.html is one page per framework, each running
 // e2e/pages/<name>.js (a page of its own URL, so the popup comes back to the same framework).
 const frameworkPage = {
@@ -58,7 +74,7 @@ const vite = await createServer({
   appType: 'mpa',
   clearScreen: false,
   logLevel: 'warn',
-  plugins: [strictPage, frameworkPage, demoBackend({ issuer: op.issuer }), svelte()],
+  plugins: [strictPage, coopPage, frameworkPage, demoBackend({ issuer: op.issuer }), svelte()],
   // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
   optimizeDeps: { entries: ['e2e/pages/*.html', 'e2e/pages/*.js'], include: ['lit', 'oauth4webapi', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },

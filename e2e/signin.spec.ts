@@ -74,6 +74,11 @@ test('closing the popup gives AQ_POPUP_CLOSED within about a second', async ({ p
   await openSignin(page);
   const popup = await clickForPopup(page);
   await expect(page.locator('aq-signin')).toHaveAttribute('busy', '');
+  // Closed once the user has seen the OP's page (the page looks every 250 ms): a popup closed
+  // before that may only have been severed by a Cross-Origin-Opener-Policy, and is waited for
+  // (e2e/coop.spec.ts).
+  await popup.locator('input[name=login]').waitFor();
+  await page.waitForTimeout(500);
   await popup.close();
   const closedAt = Date.now();
   const { detail, at } = await nextEvent(page, 'aq-error');

@@ -6,5 +6,5 @@ export { AqError } from './errors.js';
 export type { AqErrorCode, AqErrorOptions } from './errors.js';
 export type { AqClientOptions, AqConfig } from './core/config.js';
 export type { SignOutOptions } from './core/client.js';
-export type { AqProfile, SignedInRecord } from './core/store.js';
+export type { AqAddress, AqProfile, SignedInRecord } from './core/store.js';
 export type { AqEventDetail, AqEventMap, AqLogoutReason } from './events.js';

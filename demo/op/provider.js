@@ -326,11 +326,13 @@ function authsignalMode(issuer) {
  * (`demo-backend`, `authsignal-demo`), e.g. a backend that receives form_post; rpOrigins always are.
  * `backchannelLogoutUri`: registered for both confidential clients, with `client_id=<id>` added
  * to its query so that one endpoint can tell them apart; none by default.
- * @param {{ port?: number, rpOrigins?: string[], backendOrigins?: string[], backchannelLogoutUri?: string, log?: boolean }} [options]
+ * `openerPolicy`: a Cross-Origin-Opener-Policy value sent with every response, as large OPs do
+ * (it severs a popup from its opener); none by default.
+ * @param {{ port?: number, rpOrigins?: string[], backendOrigins?: string[], backchannelLogoutUri?: string, openerPolicy?: string, log?: boolean }} [options]
  * @returns {Promise<{ issuer: string, provider: import('oidc-provider').Provider, close: () => Promise<void> }>}
  */
 export async function startOp({
-  port = 3000, rpOrigins = ['http://localhost:5173'], backendOrigins = [], backchannelLogoutUri, log = false,
+  port = 3000, rpOrigins = ['http://localhost:5173'], backendOrigins = [], backchannelLogoutUri, openerPolicy, log = false,
 } = {}) {
   const issuer = `http://localhost:${port}`;
   const origins = new Set(rpOrigins.map((o) => new URL(o).origin));
@@ -468,6 +470,12 @@ export async function startOp({
     return Object.hasOwn(allowedFor, this.clientId) ? allowedFor[this.clientId](uri) : postLogoutRedirectUriAllowed.call(this, uri);
   };
 
+  if (openerPolicy) {
+    provider.use(async (ctx, next) => {
+      ctx.set('cross-origin-opener-policy', openerPolicy);
+      await next();
+    });
+  }
   provider.use(offlinePages(provider.pathFor('check_session')));
   provider.use(async (ctx, next) => {
     if (ctx.path === '/init-auth') return authsignal.initAuth(ctx);

@@ -86,7 +86,7 @@ export class AqClient extends EventTarget {
   #records: RecordKeeper;
   #pkce?: Pkce;
   #pkcePending?: Promise<Pkce>;
-  #popupSignIn?: { popup: Window; promise: Promise<SignedInRecord | null> };
+  #popupSignIn?: { popup: Window; promise: Promise<SignedInRecord | null>; supersede: (next: Promise<SignedInRecord | null>) => void };
   #monitor?: SessionMonitor;
   // A dropped client may still finish a sign-in it started: the user is stored, nothing is watched.
   #disposed = false;
@@ -169,16 +169,20 @@ export class AqClient extends EventTarget {
    * Resolves with null when `backendUrl` is set and the backend answered without a `profile`.
    * `popup`: a window the caller already opened inside the click (e.g. before this module had
    * loaded); it is navigated to the OP once discovery and PKCE are ready.
+   * A call while a popup sign-in is under way focuses its popup and joins it; if that popup reads
+   * as closed (perhaps only hidden by a Cross-Origin-Opener-Policy, see popupClosed), the call
+   * starts a new sign-in, and the earlier one stops waiting and settles with the new one's result.
    */
   signIn(options: SignInOptions = {}): Promise<SignedInRecord | null> {
     if (this.config.display === 'redirect') {
       options.popup?.close();
       return this.#signInRedirect();
     }
-    if (this.#popupSignIn && !this.#popupSignIn.popup.closed) {
-      if (options.popup !== this.#popupSignIn.popup) options.popup?.close();
-      this.#popupSignIn.popup.focus();
-      return this.#popupSignIn.promise;
+    const previous = this.#popupSignIn;
+    if (previous && !previous.popup.closed) {
+      if (options.popup !== previous.popup) options.popup?.close();
+      previous.popup.focus();
+      return previous.promise;
     }
     let popup: Window;
     const d = discovered(this.config.issuer);
@@ -191,14 +195,17 @@ export class AqClient extends EventTarget {
     } catch (err) {
       return Promise.reject(err);
     }
-    const promise = this.#signInPopup(popup, ready).finally(() => {
-      this.#popupSignIn = undefined;
+    let supersede = (_next: Promise<SignedInRecord | null>) => {};
+    const superseded = new Promise<{ next: Promise<SignedInRecord | null> }>((resolve) => (supersede = (next) => resolve({ next })));
+    const promise = this.#signInPopup(popup, superseded, ready).finally(() => {
+      if (this.#popupSignIn?.promise === promise) this.#popupSignIn = undefined;
     });
-    this.#popupSignIn = { popup, promise };
+    previous?.supersede(promise);
+    this.#popupSignIn = { popup, promise, supersede };
     return promise;
   }
 
-  async #signInPopup(popup: Window, ready?: { url: string; tx: Transaction }): Promise<SignedInRecord | null> {
+  async #signInPopup(popup: Window, superseded: Promise<{ next: Promise<SignedInRecord | null> }>, ready?: { url: string; tx: Transaction }): Promise<SignedInRecord | null> {
     let request = ready;
     try {
       if (!request) {
@@ -210,15 +217,25 @@ export class AqClient extends EventTarget {
       popup.close();
       throw err;
     }
+    // Closed before it was sent to the OP: the user's doing, whatever COOP says later.
+    if (popup.closed) throw new AqError('AQ_POPUP_CLOSED', 'the sign-in popup was closed before the sign-in finished');
     const tx = request.tx;
     saveTransaction(tx);
     const waiter = waitForRelay(popup, tx.state, popupClosed(popup));
+    let answered = false;
     try {
-      return this.#accept(await this.#validate(await waiter.response, tx));
+      const answer = await Promise.race([waiter.response, superseded]);
+      // Not awaited: this wait ends now (finally), the promise follows the new sign-in.
+      if (!(answer instanceof URLSearchParams)) return answer.next;
+      answered = true;
+      return this.#accept(await this.#validate(answer, tx));
     } finally {
       waiter.cancel();
       if (!popup.closed) popup.close();
-      dropTransaction(tx);
+      // Unanswered, the popup may still be at the OP (hidden by COOP): when it comes back it
+      // finds its marker, relays to no one and closes itself, instead of landing on the app as a
+      // stray callback (AQ_STATE_INVALID) and staying open.
+      if (answered) dropTransaction(tx);
     }
   }
 

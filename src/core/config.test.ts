@@ -70,7 +70,7 @@ describe('resolveConfig', () => {
     expect(configError({ authParams: 'not json' }).message).toContain('"auth-params"');
     // max_age becomes the auth_time check, so it must be one.
     expect(configError({ authParams: { max_age: 'soon' } }).message).toMatch(/"auth-params" "max_age" must be a whole number/);
-    expect(resolveConfig({ ...base, authParams: { max_age: 60 } }).extraParams.max_age).toBe('60');
+    expect(resolveConfig({ ...base, authParams: '{"max_age":60}' }).extraParams.max_age).toBe('60');
     expect(configError({ authParams: '[1]' }).message).toContain('JSON object');
   });
 

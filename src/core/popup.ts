@@ -60,9 +60,53 @@ export function waitForRelay(
   return { response, cancel: () => cleanup() };
 }
 
-/** Closed by the user: the popup's `gone()` for waitForRelay. */
-export function popupClosed(popup: Window): () => AqError | undefined {
-  return () => (popup.closed ? new AqError('AQ_POPUP_CLOSED', 'the sign-in popup was closed before the sign-in finished') : undefined);
+/**
+ * How long a sign-in waits for a popup that reads as closed but may only be hidden from us (see
+ * popupClosed): the user may still be typing a password, waiting for a push or an e-mail link.
+ */
+export const POPUP_DEADLINE_MS = 10 * 60 * 1000;
+
+/**
+ * The popup's `gone()` for waitForRelay. `closed` is a hint, not a verdict: a
+ * Cross-Origin-Opener-Policy on the OP's page (`same-origin`, `same-origin-allow-popups`) or on
+ * this page (`same-origin`) moves the popup into another browsing context group as soon as it
+ * shows another origin's page, and from then on the opener reads `closed === true` while the user
+ * is still at the OP (HTML, "browsing context group switches due to COOP"; Chromium does it at
+ * the commit of that first page). The popup comes back to our origin and answers over the
+ * BroadcastChannel, which ignores opener links. No API tells a severed popup from a closed one,
+ * so:
+ * - seen open on a page other than its initial about:blank, then closed: nothing severed it on
+ *   the way there, and it is very likely the user who closed it: reported at once, as ever.
+ * - closed without ever having shown such a page (severed at the OP's first page, or closed
+ *   before the OP answered): waited for up to `deadline` ms from now. A new sign-in supersedes
+ *   the wait meanwhile (AqClient.signIn).
+ * oidc-client-ts 3.3 stopped failing on `closed` for this reason and waits without a bound;
+ * auth0-spa-js still fails on it (its issue #1418). A bound keeps the button from waiting forever.
+ */
+export function popupClosed(popup: Window, deadline = POPUP_DEADLINE_MS): () => AqError | undefined {
+  const until = Date.now() + deadline;
+  let shown = false;
+  return () => {
+    if (!popup.closed) {
+      shown ||= showsAPage(popup);
+      return undefined;
+    }
+    if (shown) return new AqError('AQ_POPUP_CLOSED', 'the sign-in popup was closed before the sign-in finished');
+    if (Date.now() < until) return undefined;
+    return new AqError(
+      'AQ_POPUP_CLOSED',
+      `the sign-in popup was closed, or did not come back within ${deadline / 60_000} minutes (a Cross-Origin-Opener-Policy hides from this page whether it is still open)`,
+    );
+  };
+}
+
+/** True once the popup has left its initial about:blank: another origin's page (unreadable) or ours. */
+function showsAPage(popup: Window): boolean {
+  try {
+    return popup.location.href !== 'about:blank';
+  } catch {
+    return true;
+  }
 }
 
 /**

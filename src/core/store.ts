@@ -1,8 +1,44 @@
 import type { StorageKind } from './config.js';
 
-/** Claims of the signed-in user: the validated ID token's, merged with userinfo's. Always has `sub`. */
+/** The postal address claim (OIDC Core §5.1.1). */
+export interface AqAddress {
+  formatted?: string;
+  street_address?: string;
+  locality?: string;
+  region?: string;
+  postal_code?: string;
+  country?: string;
+}
+
+/**
+ * Claims of the signed-in user: the validated ID token's, merged with userinfo's. Always has
+ * `sub`; the standard claims (OIDC Core §5.1) are typed as the OP sends them, when it does, and
+ * any other claim (Authentiq's `aq:*`, an OP's own) is there as `unknown`, to check before use.
+ */
 export interface AqProfile {
   sub: string;
+  name?: string;
+  given_name?: string;
+  family_name?: string;
+  middle_name?: string;
+  nickname?: string;
+  preferred_username?: string;
+  profile?: string;
+  picture?: string;
+  website?: string;
+  email?: string;
+  email_verified?: boolean;
+  gender?: string;
+  birthdate?: string;
+  zoneinfo?: string;
+  locale?: string;
+  phone_number?: string;
+  phone_number_verified?: boolean;
+  address?: AqAddress;
+  /** Seconds since the epoch. */
+  updated_at?: number;
+  /** Authentiq's geolocation (scope `aq:location`), as Authentiq sends it. */
+  'aq:location'?: Record<string, unknown>;
   [claim: string]: unknown;
 }
 

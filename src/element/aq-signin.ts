@@ -315,13 +315,16 @@ export class AqSignin extends LitElement {
   /** A redirect coming back, else a stored user. The client's events carry the outcome. */
   async #resume(client: AqClient): Promise<void> {
     // Busy only when there is an answer to process: no "Signing in…" flash on every page load.
-    if (loaded!.parseCallback(location.href)) this.#setBusy(true);
+    // And not busy no more only if busy for this: a click before the chunk is in (#busyWith) may
+    // be signing in meanwhile.
+    const answering = !!loaded!.parseCallback(location.href);
+    if (answering) this.#setBusy(true);
     try {
       if (await client.handleRedirectCallback()) return;
     } catch (err) {
       afterDomContentLoaded(() => this.#fail(err));
     } finally {
-      this.#setBusy(false);
+      if (answering) this.#setBusy(false);
     }
     client.restore();
   }
