@@ -20,6 +20,7 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
-    include: ['src/**/*.test.ts'],
+    setupFiles: ['vitest.setup.ts'],
+    include: ['src/**/*.test.ts', 'demo/**/*.test.js'],
   },
 });

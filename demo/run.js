@@ -1,27 +1,45 @@
 // `npm run demo`: the dev OP on :3000 and a Vite dev server on :5173 serving the demo pages, which
-// import the library straight from /src. Both must be on `localhost` (dev-op.md trap 4).
+// import the library straight from /src. Both must be on `localhost`: on one site the OP's
+// session cookie reaches its check_session frame. OP_PORT and DEMO_PORT move them (the tests do).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 import { demoBackend } from './backend/server.js';
 import { startOp } from './op/provider.js';
+import { redirectUriLines, rpOriginsFrom } from './op/rp-origins.js';
 
-const OP_PORT = 3000;
-const RP_PORT = 5173;
+const OP_PORT = Number(process.env.OP_PORT || 3000);
+const RP_PORT = Number(process.env.DEMO_PORT || 5173);
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // Root is the repository so that `/src/define.ts` resolves; the demo pages are mapped to short
 // URLs, which are also their redirect URIs (the element defaults to the page URL).
+const HEADER = readFileSync(new URL('header.html', import.meta.url), 'utf8').trim();
 const PAGES = { '/': '/demo/index.html', '/redirect.html': '/demo/redirect.html', '/backend.html': '/demo/backend.html' };
-const demoPages = {
+const csp = (issuer) => [
+  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' https:",
+  `connect-src 'self' ${issuer} ws://localhost:*`, `frame-src ${issuer}`, "object-src 'none'", "base-uri 'none'",
+].join('; ');
+const demoPages = (issuer) => ({
   name: 'aq-demo-pages',
   configureServer(server) {
     server.middlewares.use((req, res, next) => {
       const path = req.url.split('?')[0];
       if (PAGES[path]) req.url = PAGES[path] + req.url.slice(path.length);
+      // Pages declare /demo/favicon.svg; this is for what asks /favicon.ico anyway (the OP's tabs do not).
+      if (path === '/favicon.ico') req.url = '/demo/favicon.svg';
+      // The demo pages run under a strict CSP: no inline script or style, nothing from the network.
+      if (PAGES[path]) res.setHeader('content-security-policy', csp(issuer));
       next();
     });
   },
-};
+  // One header for every page (the current one marked), and the OP where OP_PORT put it.
+  transformIndexHtml: (html, { path }) => {
+    const page = Object.keys(PAGES).find((p) => PAGES[p] === path) ?? path;
+    const header = HEADER.replace(`<a href="${page}">`, `<a href="${page}" aria-current="page">`);
+    return html.replace('<!-- demo-header -->', header).replaceAll('localhost:3000', new URL(issuer).host);
+  },
+});
 
 const inUse = (err) => err?.code === 'EADDRINUSE' || /already in use/i.test(err?.message ?? '');
 function fail(err, port, what) {
@@ -29,10 +47,19 @@ function fail(err, port, what) {
   process.exit(1);
 }
 
+// RP_ORIGINS: a newcomer's own page on another origin may sign in at the demo's OP too.
+let rpOrigins;
+try {
+  rpOrigins = rpOriginsFrom(process.env, `http://localhost:${RP_PORT}`);
+} catch (err) {
+  console.error(err.message);
+  process.exit(1);
+}
+
 let op;
 try {
   // The demo backend (inside the Vite server) hears the OP's back-channel logouts.
-  op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`], backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout` });
+  op = await startOp({ port: OP_PORT, rpOrigins, backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout` });
 } catch (err) {
   fail(err, OP_PORT, 'the dev OP');
 }
@@ -45,7 +72,10 @@ try {
     appType: 'mpa',
     clearScreen: false,
     logLevel: 'warn',
-    plugins: [demoPages, demoBackend({ issuer: op.issuer })],
+    plugins: [demoPages(op.issuer), demoBackend({ issuer: op.issuer })],
+    // Lit's production build, as an app ships it: the development build would greet every page
+    // load with its "Lit is in dev mode" console warning (lit.dev/docs/tools/development).
+    resolve: { conditions: ['module', 'browser', 'production'] },
     // Pre-bundled up front: a dependency found later makes Vite reload the page.
     optimizeDeps: { entries: ['demo/*.html'], include: ['lit', 'oauth4webapi'] },
     server: { host: 'localhost', port: RP_PORT, strictPort: true },
@@ -57,6 +87,7 @@ try {
 }
 
 console.log(`Dev OP:    ${op.issuer} (client_id "demo")`);
+for (const line of redirectUriLines(rpOrigins)) console.log(`           ${line}`);
 console.log(`Demo page: http://localhost:${RP_PORT}/ (popup), http://localhost:${RP_PORT}/redirect.html (redirect), http://localhost:${RP_PORT}/backend.html (backend hand-off, Authsignal-style)`);
 console.log('');
 console.log(`Open http://localhost:${RP_PORT}/ and click Sign in (any user name and password work)`);

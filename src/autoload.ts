@@ -1,13 +1,9 @@
 // The script-tag build: one classic script that registers <aq-signin> and exposes window.AqSignin.
 import { relayPopupResponse } from './core/popup.js';
+import { defineAqSignin } from './define-aq-signin.js';
 import { AqSignin, setAqSigninDefaults } from './element/aq-signin.js';
 
 export * from './index.js';
-
-/** Registers `<aq-signin>` (or a custom tag); idempotent. */
-export function defineAqSignin(tag?: string, registry?: CustomElementRegistry): void {
-  AqSignin.define(tag, registry);
-}
 
 // A page that only hosts this script (e.g. public/callback.html) can serve as the popup's redirect URI.
 relayPopupResponse();

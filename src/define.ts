@@ -1,12 +1,5 @@
+import { defineAqSignin } from './define-aq-signin.js';
 import { AqSignin } from './element/aq-signin.js';
-
-/**
- * Registers `<aq-signin>` (or a custom tag). Calling it again, or after another copy of the
- * library registered the tag, does nothing.
- */
-export function defineAqSignin(tag?: string, registry?: CustomElementRegistry): void {
-  AqSignin.define(tag, registry);
-}
 
 defineAqSignin();
 
@@ -16,4 +9,4 @@ declare global {
   }
 }
 
-export { AqSignin };
+export { AqSignin, defineAqSignin };

@@ -12,7 +12,7 @@
 //                                    access token's action_state allows, else 403 { error: "access_denied", action_state }.
 //   POST /api/plain/code           client demo-backend (client_secret_post): code hand-off; 200 { profile } + session cookie.
 //   POST /api/backchannel-logout   OpenID Back-Channel Logout (form `logout_token`); `?client_id=` picks the client.
-//   GET  /api/session              { active: true, sub, client_id, ... } or { active: false, ended? }.
+//   GET  /api/session              { active: true, sub, client_id, profile, ... } or { active: false, ended? }.
 //   POST /api/logout               ends the backend session here (not at the OP).
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -57,7 +57,7 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
 
   function startSession(clientId, result, extra = {}) {
     const id = randomBytes(24).toString('base64url');
-    sessions.set(id, { client_id: clientId, sub: result.claims.sub, sid: result.claims.sid, since: new Date().toISOString(), ...extra });
+    sessions.set(id, { client_id: clientId, sub: result.claims.sub, sid: result.claims.sid, since: new Date().toISOString(), profile: result.profile, ...extra });
     say(`session started for ${result.claims.sub} (${clientId}, sid ${result.claims.sid})`);
     return `${SESSION_COOKIE}=${id}; Path=/api; HttpOnly; SameSite=Lax`;
   }

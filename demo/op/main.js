@@ -1,9 +1,16 @@
 // `npm run op`: the dev OP on its own (PORT, default 3000; RP_ORIGINS, comma separated, are
 // accepted next to http://localhost:5173).
 import { startOp } from './provider.js';
+import { redirectUriLines, rpOriginsFrom } from './rp-origins.js';
 
 const port = Number(process.env.PORT || 3000);
-const rpOrigins = ['http://localhost:5173', ...(process.env.RP_ORIGINS || '').split(',').map((s) => s.trim()).filter(Boolean)];
+let rpOrigins;
+try {
+  rpOrigins = rpOriginsFrom(process.env);
+} catch (err) {
+  console.error(err.message);
+  process.exit(1);
+}
 
 let op;
 try {
@@ -14,7 +21,8 @@ try {
 }
 console.log(`Dev OP: ${op.issuer}`);
 console.log(`Discovery: ${op.issuer}/.well-known/openid-configuration`);
-console.log(`Client: demo (public, PKCE S256), redirect URIs: any URL on ${rpOrigins.join(', ')}`);
+console.log('Client: demo (public, PKCE S256)');
+for (const line of redirectUriLines(rpOrigins)) console.log(line);
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, async () => {

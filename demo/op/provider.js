@@ -3,10 +3,11 @@
 // The comments name the trap of /work/shared/notes/dev-op.md (or the spec clause) each line is for.
 //
 // Driving it (Playwright):
-// - login page: fill `input[name=login]` (any name; it becomes `sub`) and `input[name=password]`
-//   (anything), click `button[type=submit]`; consent page (has `input[name=prompt][value=consent]`):
-//   click `button[type=submit]`. Consent is remembered per session for the same scopes.
-// - deny: on the login or the consent page click the "[ Cancel ]" link (`a[href$="/abort"]`): the
+// - login page (./interactions.js): fill `input[name=login]` (any name; it becomes `sub`) and
+//   `input[name=password]` (anything), click `button[type=submit]`; consent page (has
+//   `input[name=prompt][value=consent]`): click `button[type=submit]` (Allow). Consent is
+//   remembered per session for the same scopes.
+// - deny: on the login page click Cancel, on the consent page Deny (both `a[href$="/abort"]`): the
 //   RP gets error=access_denied, error_description "End-User aborted interaction", and its state.
 // - logout confirmation (end_session): click `button[name=logout][value=yes]`.
 // - Authsignal-style client `authsignal-demo` (confidential, client_secret_basic): the backend
@@ -26,6 +27,7 @@ import { generateKeyPairSync, randomBytes, createHash, timingSafeEqual } from 'n
 import { readFileSync } from 'node:fs';
 import { SignJWT, jwtVerify } from 'jose';
 import Provider from 'oidc-provider';
+import { interactionPages } from './interactions.js';
 
 const { errors: opErrors, interactionPolicy } = Provider;
 
@@ -395,7 +397,7 @@ export async function startOp({
     // Token and userinfo are fetched by the page itself.
     clientBasedCORS: (ctx, origin) => origins.has(origin),
     features: {
-      devInteractions: { enabled: true }, // any login + password; "[ Cancel ]" -> access_denied
+      devInteractions: { enabled: false }, // our own login and consent pages: ./interactions.js
       sessionManagement: { enabled: true, ack: 'draft-30' },
       backchannelLogout: { enabled: true, ack: 'draft-06' },
       rpInitiatedLogout: {
@@ -422,7 +424,7 @@ export async function startOp({
     // Authsignal-style mode: its pre-authorization `token` parameter, a login check that demands
     // it, and a JWT access token (signed with the OP's key) that carries the action's outcome.
     extraParams: ['token'],
-    interactions: { policy: policyWith(authsignal.check) },
+    interactions: { policy: policyWith(authsignal.check), url: (ctx, interaction) => `/interaction/${interaction.uid}` },
     formats: { AccessToken: (ctx, token) => (token.clientId === AUTHSIGNAL_CLIENT.id ? 'jwt' : 'opaque') },
     extraAccessTokenClaims: (ctx, token) => authsignal.accessTokenClaims(ctx, token),
     ttl: { IdToken: 60 * 60, AccessToken: 60 * 60, AuthorizationCode: 10 * 60 },
@@ -497,6 +499,8 @@ export async function startOp({
     if (ctx.method === 'GET' && /^\/interaction\/[^/]+$/.test(ctx.path) && await authsignal.interaction(ctx, provider).catch(() => false)) return;
     await next();
   });
+  // The login and consent pages (any login + password; Cancel/Deny -> access_denied).
+  provider.use(interactionPages(provider, accountClaims));
 
   // A 500 is a bug in this dev OP, never noise: always reported, even with log off.
   provider.on('server_error', (ctx, err) => console.error('[op] server_error', err));

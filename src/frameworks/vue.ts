@@ -8,8 +8,8 @@
  * compiler must still treat the tag as a custom element (`isCustomElement`), as at run time.
  */
 import type { EmitFn, HTMLAttributes, PublicProps } from 'vue';
-import type { AqSignin } from './element/aq-signin.js';
-import type { AqEventMap } from './events.js';
+import type { AqSignin } from '../element/aq-signin.js';
+import type { AqEventMap } from '../events.js';
 import type { AqSigninProps } from './jsx-types.js';
 
 export type { AqSigninProps };

@@ -7,7 +7,7 @@
  * attribute names, so `onaq-profile={(e) => …}` hears `aq-profile`.
  */
 import type { HTMLAttributes as SvelteAttributes } from 'svelte/elements';
-import type { AqSignin } from './element/aq-signin.js';
+import type { AqSignin } from '../element/aq-signin.js';
 import type { AqSigninAttributes, AqSigninEventProps } from './jsx-types.js';
 
 export type { AqSigninAttributes, AqSigninEventProps };

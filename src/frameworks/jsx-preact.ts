@@ -7,7 +7,7 @@
  * names no DOM event by the rest of its name, so `onaq-profile` listens to `aq-profile`.
  */
 import type { HTMLAttributes as PreactAttributes } from 'preact';
-import type { AqSignin } from './element/aq-signin.js';
+import type { AqSignin } from '../element/aq-signin.js';
 import type { AqSigninAttributes, AqSigninEventProps } from './jsx-types.js';
 
 export type { AqSigninAttributes, AqSigninEventProps };

@@ -1,7 +1,7 @@
 // Compiled by `npm run typecheck` only: the JSX typings accept what the README shows and refuse
 // what the element would reject.
 import type {} from './jsx.js';
-import type { OPTIONS } from './core/config.js';
+import type { OPTIONS } from '../core/config.js';
 import type { AqSigninProps } from './jsx-types.js';
 
 export const readme = (

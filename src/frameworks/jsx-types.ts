@@ -1,7 +1,7 @@
 // What the framework typings share (jsx.ts, jsx-preact.ts, vue.ts, svelte.ts): the element's
 // attributes, and its events as on<event> props (React 19 and Preact both listen to "aq-profile"
 // for "onaq-profile").
-import type { AqEventMap } from './events.js';
+import type { AqEventMap } from '../events.js';
 
 /** The element's attributes (README, "Element"); `issuer` and `client-id` are required. */
 export interface AqSigninAttributes {

@@ -7,7 +7,7 @@
  * elements: `onaq-profile`, `onaq-logout`, `onaq-error`, `onaq-backend`.
  */
 import type * as React from 'react';
-import type { AqSignin } from './element/aq-signin.js';
+import type { AqSignin } from '../element/aq-signin.js';
 import type { AqSigninAttributes, AqSigninEventProps } from './jsx-types.js';
 
 export type { AqSigninAttributes, AqSigninEventProps };
