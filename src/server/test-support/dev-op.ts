@@ -49,6 +49,7 @@ export async function startDevOp(): Promise<DevOp> {
 export interface DevOpHandoff {
   code: string;
   state: string;
+  iss?: string;
   redirect_uri: string;
   code_verifier: string;
   nonce: string;
@@ -102,7 +103,8 @@ export async function signInAtOp(op: DevOp, clientId: string, login: string): Pr
       const params = url.searchParams;
       if (params.get('error')) throw new Error(`dev OP error: ${params.get('error')} (${params.get('error_description')})`);
       if (params.get('state') !== state) throw new Error(`dev OP returned state ${params.get('state')}, sent ${state}`);
-      return { code: params.get('code')!, state, redirect_uri: DEV_OP_REDIRECT, code_verifier: codeVerifier, nonce };
+      // RFC 9207: the dev OP names itself on a response without an ID token; the hand-off carries it, as the element's does.
+      return { code: params.get('code')!, state, iss: params.get('iss') ?? undefined, redirect_uri: DEV_OP_REDIRECT, code_verifier: codeVerifier, nonce };
     }
   }
   throw new Error('dev OP: no redirect back to the RP after 12 steps');
