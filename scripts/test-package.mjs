@@ -3,7 +3,7 @@
 // the app with `vite build`, serves it on a free localhost port and signs in, in real Chromium,
 // against the real dev OP (demo/op/provider.js) on another free port:
 //   element.html  `import 'aq-signin/define'` + <aq-signin> (popup, the default)
-//   sdk.html      the SDK alone: createClient + signIn() + handleRedirectCallback(), redirect mode
+//   sdk.html      the SDK alone: createClient + signIn() + handleRedirectCallback(), redirect and popup
 //   script.html   the script-tag build served from the app's own origin, with its SRI hash
 // Offline: the package's dependencies come from this repository's node_modules (packed as
 // tarballs, `npm install --offline`); if that fails, npm may fetch them from the registry.
@@ -108,8 +108,11 @@ document.addEventListener('aq-error', (e) => { document.getElementById('out').te
 <script type="module" src="./sdk.js"></script>`));
   writeFileSync(join(app, 'sdk.js'), `import { createClient } from 'aq-signin';
 const out = document.getElementById('out');
-const client = createClient({ issuer: '${issuer}', clientId: '${CLIENT_ID}', display: 'redirect' });
-document.getElementById('signin').addEventListener('click', () => client.signIn());
+const display = new URLSearchParams(location.search).get('display') ?? 'redirect';
+const client = createClient({ issuer: '${issuer}', clientId: '${CLIENT_ID}', display });
+const show = (user) => { out.textContent = 'profile ' + user.profile.sub; };
+document.getElementById('signin').addEventListener('click', () => client.signIn().then(show, (err) => { out.textContent = 'error ' + err.code; }));
+client.prefetch();
 client.handleRedirectCallback()
   .then((user) => { out.textContent = user ? 'profile ' + user.profile.sub : 'ready'; })
   .catch((err) => { out.textContent = 'error ' + err.code; });
@@ -184,11 +187,18 @@ document.addEventListener('aq-error', function (e) { document.getElementById('ou
     if (new URL(page.url()).search) throw new Error(`the response stayed in the URL: ${page.url()}`);
   }
 
-  // SDK alone, popup mode: createClient({ display: 'popup' }) + signIn() in a click, with the
-  // same page as redirect URI calling handleRedirectCallback() on load (it must relay the
-  // response to the opener and close). PENDING: issue 17 item 1 (src/core/popup.ts, another
-  // engineer's); add the step here, like the redirect one, when it lands.
-  step('SDK alone (popup): pending issue 17 item 1, not run');
+  // The same page as redirect URI: handleRedirectCallback() on its load in the popup hands the
+  // answer to the opener and closes the popup.
+  step('SDK alone (popup): createClient + signIn() in a click + handleRedirectCallback() in the popup');
+  {
+    const page = await newPage();
+    await page.goto(`${base}/sdk.html?display=popup`);
+    await expectOut(page, 'ready');
+    await page.waitForLoadState('networkidle');
+    const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('#signin').click()]);
+    await login(popup);
+    await expectOut(page, 'profile newcomer');
+  }
 
   step(`script tag from the app's own origin, integrity ${integrity}`);
   {

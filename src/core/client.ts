@@ -12,7 +12,7 @@ import type { Discovered } from './discovery.js';
 import { discover, discovered } from './discovery.js';
 import { endSession, handleLogoutReturn } from './logout.js';
 import { openPopup } from './open-popup.js';
-import { popupClosed, waitForRelay } from './popup.js';
+import { popupClosed, relayPopupResponse, waitForRelay } from './popup.js';
 import { RecordKeeper } from './record-keeper.js';
 import { startRedirect, takeRedirectResponse } from './redirect.js';
 import type { ValidResponse } from './response.js';
@@ -250,10 +250,13 @@ export class AqClient extends EventTarget {
    * Handles a redirect response in the current URL: resolves with the signed-in record, or null
    * when the URL carries no response for this client. The response is removed from the URL and
    * its state is used up, so a reload or a replayed URL is refused with `AQ_STATE_INVALID`.
-   * Also consumes the return from an RP-initiated logout.
+   * Also consumes the return from an RP-initiated logout. Call it on every load of the redirect
+   * URI page: in the popup of a sign-in (or the hidden frame of a silent re-check) it hands the
+   * answer to the page that opened it, closes the popup and resolves with null, so one call
+   * serves popup and redirect.
    */
   async handleRedirectCallback(): Promise<SignedInRecord | null> {
-    if (handleLogoutReturn()) return null;
+    if (relayPopupResponse() || handleLogoutReturn()) return null;
     const taken = takeRedirectResponse((tx) => tx.issuer === this.config.issuer.href && tx.clientId === this.config.clientId);
     if (!taken) {
       // Another client (e.g. the one an element had before its attributes changed) may be
