@@ -21,6 +21,7 @@ export function newTransaction(config: AqConfig, codeVerifier: string, display: 
     codeVerifier,
     redirectUri: config.redirectUri,
     responseType: config.responseType,
+    responseMode: config.responseMode,
     issuer: config.issuer.href,
     clientId: config.clientId,
     display,

@@ -6,6 +6,7 @@ import { silentCheck } from '../session/silent-check.js';
 import type { Pkce } from './authorize.js';
 import { authorizationUrl, createPkce, newTransaction } from './authorize.js';
 import { fetchInitParams, handOffResponse } from './backend.js';
+import type { CallbackResponse } from './callback.js';
 import type { AqClientOptions, AqConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
@@ -226,7 +227,7 @@ export class AqClient extends EventTarget {
     try {
       const answer = await Promise.race([waiter.response, superseded]);
       // Not awaited: this wait ends now (finally), the promise follows the new sign-in.
-      if (!(answer instanceof URLSearchParams)) return answer.next;
+      if ('next' in answer) return answer.next;
       answered = true;
       return this.#accept(await this.#validate(answer, tx));
     } finally {
@@ -264,7 +265,7 @@ export class AqClient extends EventTarget {
       await redirectInFlight;
       return null;
     }
-    const done = this.#validate(taken.params, taken.tx).then((record) => this.#accept(record));
+    const done = this.#validate(taken.response, taken.tx).then((record) => this.#accept(record));
     redirectInFlight = done.catch(() => undefined);
     return done;
   }
@@ -282,7 +283,14 @@ export class AqClient extends EventTarget {
    * front-channel ID token (implicit, hybrid), then the code exchange (or, with `backendUrl`, the
    * hand-off to the page's backend) and userinfo; stores nothing.
    */
-  async #validate(params: URLSearchParams, tx: Transaction): Promise<SignedInRecord | null> {
+  async #validate({ params, from }: CallbackResponse, tx: Transaction): Promise<SignedInRecord | null> {
+    // The answer must come the way it was asked for (Multiple Response Types §5): tokens never in
+    // the query, where servers log them and Referer carries them; form_post reaches the page in
+    // the fragment of createFormPostHandler's 303.
+    const mode = tx.responseMode ?? (tx.responseType === 'code' ? 'query' : 'fragment');
+    if (from !== (mode === 'query' ? 'query' : 'fragment')) {
+      throw new AqError('AQ_RESPONSE_INVALID', `authorization response refused: it came in the ${from}, but response_mode is "${mode}"`);
+    }
     const d = await discover(this.config.issuer);
     const { backendUrl } = this.config;
     const front: ValidResponse =
@@ -362,7 +370,7 @@ export class AqClient extends EventTarget {
     try {
       const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
       const { url, tx } = this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: before.idToken });
-      next = await silentCheck(url, tx, this.config.redirectUri, (params) => this.#validate(params, tx));
+      next = await silentCheck(url, tx, this.config.redirectUri, (response) => this.#validate(response, tx));
       if (!next) throw new AqError('AQ_SESSION_CHECK_UNAVAILABLE', 'the backend answered the silent re-check without a profile');
     } catch (err) {
       const answer = err instanceof AqError && err.code === 'AQ_AUTHORIZATION_ERROR' ? err : undefined;

@@ -1,4 +1,5 @@
 import { AqError } from '../errors.js';
+import type { CallbackResponse } from './callback.js';
 import { cleanLocation, parseCallback } from './callback.js';
 import { isPopupState } from './transaction.js';
 
@@ -12,6 +13,8 @@ interface RelayMessage {
   type: 'aq-signin:response';
   state: string;
   response: string;
+  /** Where the popup found it: the opener checks it against the response_mode asked for. */
+  from: CallbackResponse['from'];
 }
 
 /**
@@ -24,16 +27,16 @@ export function waitForRelay(
   source: Window,
   state: string,
   gone: () => AqError | undefined,
-): { response: Promise<URLSearchParams>; cancel: () => void } {
+): { response: Promise<CallbackResponse>; cancel: () => void } {
   let cleanup = () => {};
-  const response = new Promise<URLSearchParams>((resolve, reject) => {
+  const response = new Promise<CallbackResponse>((resolve, reject) => {
     const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : undefined;
     let grace: ReturnType<typeof setTimeout> | undefined;
     const accept = (data: unknown) => {
       const m = data as Partial<RelayMessage> | null;
-      if (m?.type !== 'aq-signin:response' || m.state !== state || typeof m.response !== 'string') return;
+      if (m?.type !== 'aq-signin:response' || m.state !== state || typeof m.response !== 'string' || (m.from !== 'query' && m.from !== 'fragment')) return;
       cleanup();
-      resolve(new URLSearchParams(m.response));
+      resolve({ params: new URLSearchParams(m.response), from: m.from });
     };
     const onChannel = (e: MessageEvent) => accept(e.data);
     // Only our own origin and only the window we opened: a page that frames or opens us cannot inject a response.
@@ -122,7 +125,7 @@ export function relayPopupResponse(): boolean {
   const state = cb?.params.get('state');
   if (!cb || !state || !isPopupState(state)) return false;
   relayed = true;
-  const message: RelayMessage = { type: 'aq-signin:response', state, response: cb.params.toString() };
+  const message: RelayMessage = { type: 'aq-signin:response', state, response: cb.params.toString(), from: cb.from };
   cleanLocation();
   if (typeof BroadcastChannel === 'function') {
     const channel = new BroadcastChannel(CHANNEL);

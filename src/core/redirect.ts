@@ -1,4 +1,5 @@
 import { AqError } from '../errors.js';
+import type { CallbackResponse } from './callback.js';
 import { cleanLocation, parseCallback } from './callback.js';
 import type { Transaction } from './transaction.js';
 import { isPopupState, saveTransaction, takeRedirectTransaction } from './transaction.js';
@@ -17,7 +18,7 @@ let taken = false;
  * use). Undefined when there is no response, it belongs to a popup or to another client. Once
  * taken, the response is removed from the address bar, so a reload cannot replay it.
  */
-export function takeRedirectResponse(mine: (tx: Transaction) => boolean): { params: URLSearchParams; tx: Transaction } | undefined {
+export function takeRedirectResponse(mine: (tx: Transaction) => boolean): { response: CallbackResponse; tx: Transaction } | undefined {
   if (taken) return undefined;
   const cb = parseCallback(location.href);
   const state = cb?.params.get('state');
@@ -29,5 +30,5 @@ export function takeRedirectResponse(mine: (tx: Transaction) => boolean): { para
   if (tx === 'unknown') {
     throw new AqError('AQ_STATE_INVALID', 'the authorization response\'s "state" matches no sign-in pending in this tab (a reloaded or replayed callback URL?); sign in again');
   }
-  return { params: cb.params, tx };
+  return { response: cb, tx };
 }

@@ -6,6 +6,8 @@ export interface Transaction {
   redirectUri: string;
   /** The response is checked against what was asked, not against the page's configuration now. */
   responseType: string;
+  /** Where the answer must come: query, or fragment (also form_post, through the backend's 303). */
+  responseMode?: string;
   issuer: string;
   clientId: string;
   /** `iframe`: a silent `prompt=none` re-check of the session. */

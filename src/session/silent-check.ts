@@ -1,5 +1,6 @@
 import { AqError } from '../errors.js';
 import { waitForRelay } from '../core/popup.js';
+import type { CallbackResponse } from '../core/callback.js';
 import type { Transaction } from '../core/transaction.js';
 import { dropTransaction, saveTransaction } from '../core/transaction.js';
 import { hiddenFrame, onFrameRefused } from './hidden-frame.js';
@@ -12,7 +13,7 @@ const SILENT_TIMEOUT_MS = 10_000;
  * (prompt=none) in a hidden iframe that comes back to `redirectUri` on this origin, where the
  * element relays the response. Resolves with that response's validation, `validate`'s result.
  */
-export async function silentCheck<T>(url: string, tx: Transaction, redirectUri: string, validate: (params: URLSearchParams) => Promise<T>): Promise<T> {
+export async function silentCheck<T>(url: string, tx: Transaction, redirectUri: string, validate: (response: CallbackResponse) => Promise<T>): Promise<T> {
   saveTransaction(tx);
   // The frame goes to the OP and comes back to the redirect URI: either may be refused.
   let refused: AqError | undefined;
