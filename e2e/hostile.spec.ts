@@ -131,7 +131,7 @@ for (const { name, expected } of CASES) {
 }
 
 // rp-key-rotation-op-sign-key. In a popup the second sign-in is validated by the same page, which
-// still holds the JWKS of the first: it must refetch on the unknown kid (DESIGN.md). By redirect
+// still holds the JWKS of the first: it must refetch on the unknown kid (docs/security.md). By redirect
 // the page comes back freshly loaded, with the new JWKS prefetched.
 const signedInKid = (page: Page) =>
   page.evaluate(() => JSON.parse(atob(document.querySelector('aq-signin')!.idToken!.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).kid);

@@ -1,6 +1,6 @@
 // `npm run size`: min+gzip bytes of what a page loads, ours beside what a developer builds instead
 // (oidc-client-ts's UserManager behind a small Lit button), bundled the same way in the same run.
-// Exits 1 when a budget of DESIGN.md ("Budgets") is exceeded: sizes do not vary from run to run.
+// Exits 1 when a budget of docs/size-and-speed.md is exceeded: sizes do not vary from run to run.
 //
 //   node scripts/size.mjs            builds (npm run build), then measures ./dist
 //   node scripts/size.mjs --no-build measures ./dist as it is
@@ -119,6 +119,6 @@ if (json) {
   console.log(`ratio ESM app (everything) / oidc-client-ts + Lit (gzip): ${ratio.toFixed(2)} (aim 0.85)`);
 }
 if (problems.length) {
-  console.error(`size: over budget (DESIGN.md, Budgets)\n  ${problems.join('\n  ')}`);
+  console.error(`size: over budget (docs/size-and-speed.md)\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }

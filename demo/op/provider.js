@@ -1,6 +1,6 @@
 // A real OpenID Provider on localhost for the demo and the e2e suite: oidc-provider 6.31.1, the
 // last line with OIDC Session Management (check_session_iframe, session_state). Development only.
-// The comments name the trap of /work/shared/notes/dev-op.md (or the spec clause) each line is for.
+// The comments name the trap (or the spec clause) each line is for.
 //
 // Driving it (Playwright):
 // - login page (./interactions.js): fill `input[name=login]` (any name; it becomes `sub`) and

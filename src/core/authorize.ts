@@ -13,7 +13,7 @@ export async function createPkce(): Promise<Pkce> {
   return { verifier, challenge: await oauth.calculatePKCECodeChallenge(verifier) };
 }
 
-/** A new request's single-use secrets: 32 random bytes each (DESIGN.md security rules). */
+/** A new request's single-use secrets: 32 random bytes each (docs/security.md). */
 export function newTransaction(config: AqConfig, codeVerifier: string, display: Transaction['display'] = config.display): Transaction {
   return {
     state: oauth.generateRandomState(),

@@ -241,7 +241,7 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
 /**
  * `backend-url` gets the code and the PKCE verifier, which redeem it; what `init-url` answers
  * joins the authorization request. Both stay on the page's origin unless the page says otherwise
- * (DESIGN.md security rules): a value planted in the configuration (DOM clobbering, injected
+ * (docs/security.md): a value planted in the configuration (DOM clobbering, injected
  * markup) must not be enough to send them elsewhere.
  */
 function backendUrl(option: 'initUrl' | 'backendUrl', value: string, allowCrossOrigin: boolean | undefined): string {

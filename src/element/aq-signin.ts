@@ -25,8 +25,8 @@ export function setAqSigninDefaults(values: Partial<Record<string, string>>): vo
 type ClientModule = typeof import('./relying-party.js');
 
 // The relying party (client.ts, oauth4webapi, the flows, the session monitor, the configuration's
-// validation, the popup relay) is a second chunk: the button paints without it (DESIGN.md,
-// Budgets: first paint), and it starts loading as the first element connects, long before a
+// validation, the popup relay) is a second chunk: the button paints without it
+// (docs/size-and-speed.md: first paint), and it starts loading as the first element connects, long before a
 // click. Once per page.
 let clientModule: Promise<ClientModule> | undefined;
 let loaded: ClientModule | undefined;
