@@ -41,8 +41,10 @@ export function authorizationUrl(as: oauth.AuthorizationServer, config: AqConfig
   params.set('client_id', config.clientId);
   params.set('redirect_uri', tx.redirectUri);
   params.set('response_type', config.responseType);
-  // Defaults: query for code, fragment for the rest (Multiple Response Types §2.1, §3); only send a change.
-  if (config.responseMode !== (config.responseType === 'code' ? 'query' : 'fragment')) params.set('response_mode', config.responseMode);
+  // Defaults: query for code, fragment for the rest (Multiple Response Types §2.1, §3). Said
+  // whenever tokens come in the front channel: some OPs (Glewlwyd 2.7) answer hybrid requests in
+  // the query unless told, and an answer that comes another way than asked is refused.
+  if (config.responseType !== 'code' || config.responseMode !== 'query') params.set('response_mode', config.responseMode);
   params.set('scope', config.scope);
   params.set('state', tx.state);
   params.set('nonce', tx.nonce);
