@@ -2,18 +2,10 @@
 // `npm run demo` as a newcomer starts it: RP_ORIGINS lets a page on another origin sign in, and
 // the banner says which redirect URIs the dev OP accepts. Runs demo/run.js itself, on free ports.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../scripts/free-port.mjs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rpOriginsFrom } from './op/rp-origins.js';
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('RP_ORIGINS', () => {
   it('adds origins to the demo\'s own, and names a malformed one', () => {

@@ -110,3 +110,11 @@ export async function logoutAtOp(context: BrowserContext): Promise<number> {
 
 export const storedUserKeys = (page: Page) =>
   page.evaluate(() => [...Object.keys(sessionStorage), ...Object.keys(localStorage)].filter((k) => k.startsWith('aq-signin:user:')));
+
+/** Pretends the tab is in the background (or back): document.hidden and a visibilitychange. */
+export const setHidden = (page: Page, hidden: boolean) =>
+  page.evaluate((h) => {
+    Object.defineProperty(document, 'hidden', { value: h, configurable: true });
+    Object.defineProperty(document, 'visibilityState', { value: h ? 'hidden' : 'visible', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, hidden);

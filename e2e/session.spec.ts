@@ -1,7 +1,7 @@
 // Remote sign-out: OIDC Session Management against the dev OP, RP-initiated logout, tabs.
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
-import { OP, count, events, loginAtOp, logoutAtOp, nextEvent, openSignin, signInWithPopup, storedUserKeys, test } from './fixtures';
+import { OP, count, events, loginAtOp, logoutAtOp, nextEvent, openSignin, setHidden, signInWithPopup, storedUserKeys, test } from './fixtures';
 
 const INTERVAL = 1000;
 
@@ -13,14 +13,6 @@ async function countAnswers(page: Page): Promise<void> {
   }, OP);
 }
 const answers = (page: Page): Promise<{ data: string; at: number }[]> => page.evaluate(() => (window as any).__answers);
-
-/** Pretends the tab is in the background (or back): document.hidden and a visibilitychange. */
-const setHidden = (page: Page, hidden: boolean) =>
-  page.evaluate((h) => {
-    Object.defineProperty(document, 'hidden', { value: h, configurable: true });
-    Object.defineProperty(document, 'visibilityState', { value: h ? 'hidden' : 'visible', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
 
 const storedSessionState = (page: Page) =>
   page.evaluate(() => JSON.parse(sessionStorage.getItem(Object.keys(sessionStorage).find((k) => k.startsWith('aq-signin:user:'))!)!).sessionState);

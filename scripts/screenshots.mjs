@@ -6,7 +6,7 @@
 //   the backend page. It doubles as the demo's smoke test: any console warning or error, a
 //   failed request or a CSP violation in a demo page fails it.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.mjs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { chromiumPath } from '../e2e/browser-path.mjs';
@@ -20,14 +20,6 @@ const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['
   await page.waitForFunction(() => [...document.querySelectorAll('aq-signin')].every((el) => el.shadowRoot?.querySelector('button')));
   await page.locator('table').screenshot({ path: `${docs}themes.png` });
   console.log('docs/themes.png written');
-}
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const [opPort, demoPort] = [await freePort(), await freePort()];

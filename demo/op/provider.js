@@ -28,6 +28,7 @@ import { readFileSync } from 'node:fs';
 import { SignJWT, jwtVerify } from 'jose';
 import Provider from 'oidc-provider';
 import { interactionPages } from './interactions.js';
+import { allowImplicitOnLocalhost, constructQuietly } from './dev-recipes.js';
 
 const { errors: opErrors, interactionPolicy } = Provider;
 
@@ -449,24 +450,9 @@ export async function startOp({
     redirect_uris: [...confidentialOrigins].map((o) => `${o}/`),
   });
 
-  // oidc-provider prints development notices (dev interactions, in-memory adapter) while it is
-  // constructed; construction is synchronous, so they can be muted for exactly that span.
-  const { warn, info } = console;
-  if (!log) console.warn = console.info = () => {};
-  let provider;
-  try {
-    provider = new DevProvider(issuer, configuration);
-  } finally {
-    Object.assign(console, { warn, info });
-  }
-
-  // trap 1: implicit + http/localhost redirect URIs are refused for web clients. Static clients
-  // are validated lazily, so patching this provider's own Schema class here is in time.
-  const { invalidate } = provider.Client.Schema.prototype;
-  provider.Client.Schema.prototype.invalidate = function (message, code) {
-    if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
-    invalidate.call(this, message, code);
-  };
+  const provider = constructQuietly(() => new DevProvider(issuer, configuration), !log);
+  // trap 1: implicit + http/localhost redirect URIs are refused for web clients.
+  allowImplicitOnLocalhost(provider);
 
   // The e2e suite uses many pages per origin: any redirect URI on an RP origin is accepted, the
   // exact-match rule of OIDC Core 3.1.2.1 is relaxed to an origin match. 6.31.1 calls exactly

@@ -5,6 +5,7 @@ import { expect } from '@playwright/test';
 import { count, errorCode, events, nextEvent, openAt, popupSignIn, test } from './fixtures';
 import { ops, type Op } from './ops';
 import { world } from './world';
+import { setHidden } from '../fixtures';
 
 const INTERVAL = 1000;
 const byName = (name: Op['name']) => ops().find((o) => o.name === name)!;
@@ -15,14 +16,6 @@ function silentChecks(page: Page): number[] {
   page.on('request', (r) => r.url().includes('prompt=none') && at.push(Date.now()));
   return at;
 }
-
-/** Pretends the tab is in the background (or back): document.hidden and a visibilitychange. */
-const setHidden = (page: Page, hidden: boolean) =>
-  page.evaluate((h) => {
-    Object.defineProperty(document, 'hidden', { value: h, configurable: true });
-    Object.defineProperty(document, 'visibilityState', { value: h ? 'hidden' : 'visible', configurable: true });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
 
 /**
  * While the page is in the background (no checks), the OP's current user becomes the second user,

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider-9';
+import { allowImplicitOnLocalhost, constructQuietly } from '../../../demo/op/dev-recipes.js';
 
 export const RESPONSE_TYPES = ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'];
 
@@ -41,22 +42,8 @@ export async function startOidcProvider9({ port, clientId, redirectUris }) {
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     jwks: { keys: [{ ...key, kid: `rs-${Date.now().toString(36)}`, use: 'sig', alg: 'RS256' }] },
   };
-  // 9.x prints development notices (dev interactions, in-memory adapter, Node version) at start.
-  const { warn, info } = console;
-  console.warn = console.info = () => {};
-  let provider;
-  try {
-    provider = new Provider(issuer, configuration);
-  } finally {
-    Object.assign(console, { warn, info });
-  }
-  // Implicit and hybrid web clients with http/localhost redirect URIs are refused: the OP's
-  // documented development recipe ignores exactly these two checks.
-  const { invalidate } = provider.Client.Schema.prototype;
-  provider.Client.Schema.prototype.invalidate = function (message, code) {
-    if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;
-    invalidate.call(this, message, code);
-  };
+  const provider = constructQuietly(() => new Provider(issuer, configuration));
+  allowImplicitOnLocalhost(provider);
   provider.on('server_error', (ctx, err) => console.error('[oidc-provider 9] server_error', err));
   const server = http.createServer(provider.callback());
   await new Promise((resolve, reject) => {
