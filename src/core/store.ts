@@ -1,4 +1,6 @@
 import type { StorageKind } from './config.js';
+import type { IdTokenClaims } from './id-token.js';
+import { readVerified } from './id-token.js';
 
 /** The postal address claim (OIDC Core §5.1.1). */
 export interface AqAddress {
@@ -84,9 +86,9 @@ function isRecord(value: unknown): value is SignedInRecord {
 }
 
 /** The claims of a stored ID token (it was verified before it was stored), or undefined. */
-function claimsOf(idToken: string): { sub?: unknown; exp?: unknown } | undefined {
+function claimsOf(idToken: string): Partial<IdTokenClaims> | undefined {
   try {
-    return JSON.parse(atob(idToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: unknown; exp?: unknown };
+    return readVerified(idToken).claims;
   } catch {
     return undefined;
   }
