@@ -68,7 +68,7 @@ export async function fetchInitParams(initUrl: string, redirectUri: string): Pro
  * Hands a validated authorization response to the page's backend, which exchanges the code as a
  * confidential client. Non-2xx and network failures reject with AQ_BACKEND_FAILED.
  */
-export async function handOff(backendUrl: string, body: Record<string, string | undefined>): Promise<BackendAnswer> {
+async function handOff(backendUrl: string, body: Record<string, string | undefined>): Promise<BackendAnswer> {
   let answer: Answer;
   try {
     answer = await postJson(backendUrl, body);

@@ -99,7 +99,7 @@ function claimsOf(idToken: string): Partial<IdTokenClaims> | undefined {
  * (`expiresAt` of 1e999) or names another user than its token is not one this client stored.
  * With an ID token, the record ends at the token's `exp` at the latest and its `sub` is the token's.
  */
-export function sane(record: unknown): SignedInRecord | null {
+function sane(record: unknown): SignedInRecord | null {
   if (!isRecord(record)) return null;
   if (!record.idToken) return record;
   const claims = claimsOf(record.idToken);
