@@ -21,12 +21,21 @@ describe('popupClosed', () => {
     expect(popupClosed(fakePopup('other-origin'))()).toBeUndefined();
   });
 
-  it.each(['other-origin', 'ours'] as const)('seen open on a page (%s), then closed: AQ_POPUP_CLOSED at once', (at) => {
+  it.each(['other-origin', 'ours'] as const)('seen open on a page (%s) at two checks, then closed: AQ_POPUP_CLOSED at once', (at) => {
     const popup = fakePopup(at);
     const gone = popupClosed(popup);
     expect(gone()).toBeUndefined();
+    expect(gone()).toBeUndefined();
     popup.closed = true;
     expect(gone()?.code).toBe('AQ_POPUP_CLOSED');
+  });
+
+  it('seen on another origin\'s page at one check only, then closed (a COOP severance reaching this page late): waited for', () => {
+    const popup = fakePopup('other-origin');
+    const gone = popupClosed(popup);
+    expect(gone()).toBeUndefined();
+    popup.closed = true;
+    expect(gone()).toBeUndefined();
   });
 
   it('closed while still on its initial about:blank (COOP may have severed it): waited for until the deadline', () => {

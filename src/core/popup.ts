@@ -78,8 +78,9 @@ export const POPUP_DEADLINE_MS = 10 * 60 * 1000;
  * the commit of that first page). The popup comes back to our origin and answers over the
  * BroadcastChannel, which ignores opener links. No API tells a severed popup from a closed one,
  * so:
- * - seen open on a page other than its initial about:blank, then closed: nothing severed it on
- *   the way there, and it is very likely the user who closed it: reported at once, as ever.
+ * - seen open on a page other than its initial about:blank (at two checks in a row), then closed:
+ *   nothing severed it on the way there, and it is very likely the user who closed it: reported
+ *   at once, as ever.
  * - closed without ever having shown such a page (severed at the OP's first page, or closed
  *   before the OP answered): waited for up to `deadline` ms from now. A new sign-in supersedes
  *   the wait meanwhile (AqClient.signIn).
@@ -88,13 +89,16 @@ export const POPUP_DEADLINE_MS = 10 * 60 * 1000;
  */
 export function popupClosed(popup: Window, deadline = POPUP_DEADLINE_MS): () => AqError | undefined {
   const until = Date.now() + deadline;
-  let shown = false;
+  // Seen on a page at two checks in a row: the OP's location turns unreadable at the commit of its
+  // first page, and a COOP severance decided at that same commit may reach this page a moment
+  // later; a popup still open one check after that was not severed there.
+  let seenOnAPage = 0;
   return () => {
     if (!popup.closed) {
-      shown ||= showsAPage(popup);
+      if (showsAPage(popup)) seenOnAPage++;
       return undefined;
     }
-    if (shown) return new AqError('AQ_POPUP_CLOSED', 'the sign-in popup was closed before the sign-in finished');
+    if (seenOnAPage >= 2) return new AqError('AQ_POPUP_CLOSED', 'the sign-in popup was closed before the sign-in finished');
     if (Date.now() < until) return undefined;
     return new AqError(
       'AQ_POPUP_CLOSED',
