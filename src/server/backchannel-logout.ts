@@ -4,6 +4,8 @@ import { CLOCK_TOLERANCE, checkAlgorithms } from './algorithms.js';
 import { AqServerError, describe } from './errors.js';
 import { empty, errorResponse, readForm, requirePost } from './http.js';
 import { loadIssuer, parseIssuer } from './issuer.js';
+import type { ReplayStore } from './replay-store.js';
+import { memoryReplayStore } from './replay-store.js';
 
 /** The OpenID Back-Channel Logout 1.0 §2.4 event member a logout token must carry. */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -30,26 +32,11 @@ export interface BackchannelLogoutOptions {
   algorithms?: readonly string[];
   /** A logout token whose `iat` is older than this many seconds is refused. Default 300. */
   maxTokenAge?: number;
-}
-
-/** Remembers seen `jti`s until their token could no longer be accepted anyway (§2.6 step 10). */
-class ReplayCache {
-  #seen = new Map<string, number>();
-  constructor(private readonly limit = 10_000) {}
-
-  /** False when the jti was seen before; else remembers it until `until` (ms). */
-  add(jti: string, until: number): boolean {
-    const now = Date.now();
-    if (this.#seen.size >= this.limit) {
-      for (const [k, t] of this.#seen) if (t <= now) this.#seen.delete(k);
-      // Still full of live entries: drop the oldest rather than grow without bound.
-      while (this.#seen.size >= this.limit) this.#seen.delete(this.#seen.keys().next().value!);
-    }
-    const t = this.#seen.get(jti);
-    if (t !== undefined && t > now) return false;
-    this.#seen.set(jti, until);
-    return true;
-  }
+  /**
+   * Where seen `jti`s are remembered. Default: in this process (`memoryReplayStore()`); give
+   * every instance of the backend one shared store so that a replay to another instance fails.
+   */
+  replayStore?: ReplayStore;
 }
 
 function invalid(message: string, cause?: unknown): AqServerError {
@@ -64,12 +51,11 @@ function invalid(message: string, cause?: unknown): AqServerError {
  * not seen before); then `onLogout({ sub, sid })` runs and the answer is 200. Otherwise 400
  * `{ error: "invalid_request", error_description }`. Every answer is `Cache-Control: no-store`.
  *
- * Replays: seen `jti`s are remembered in this handler, in this process (at most 10,000, the
- * oldest dropped first), until the token could no longer pass anyway: `exp` when the OP sets it
- * (the spec makes it optional), never later than `iat` + `maxTokenAge`. So a token replayed
- * within `maxTokenAge` to another instance, or after a restart, runs `onLogout` again: make
- * `onLogout` idempotent (ending sessions that are already ended changes nothing), and keep
- * `maxTokenAge` short. A store shared by instances belongs to the remote sign-out issue.
+ * Replays: seen `jti`s are remembered in `replayStore` until the token could no longer pass
+ * anyway: `exp` when the OP sets it (the spec makes it optional), never later than `iat` +
+ * `maxTokenAge`. The default store lives in this process: a token replayed to another instance,
+ * or after a restart, runs `onLogout` again unless the instances share a store. A store that
+ * cannot answer makes the handler answer 503 (`server_error`), never accept.
  */
 export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions): (request: Request) => Promise<Response> {
   const issuer = parseIssuer(options.issuer);
@@ -77,7 +63,7 @@ export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions
   if (typeof options.onLogout !== 'function') throw new TypeError('"onLogout" must be a function');
   const algorithms = checkAlgorithms(options.algorithms);
   const maxTokenAge = options.maxTokenAge ?? 300;
-  const replay = new ReplayCache();
+  const replay = options.replayStore ?? memoryReplayStore();
 
   async function validate(logoutToken: string): Promise<JWTPayload> {
     const ctx = await loadIssuer(issuer);
@@ -112,7 +98,14 @@ export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions
     if (typeof payload.jti !== 'string' || !payload.jti) throw invalid('logout token must contain "jti"');
     // Replays are refused while the token could still pass the iat/exp checks above.
     const until = Math.min(payload.exp ?? Infinity, payload.iat! + maxTokenAge) * 1000 + CLOCK_TOLERANCE * 1000;
-    if (!replay.add(`${payload.iss} ${payload.jti}`, until)) throw invalid('logout token was already used ("jti" replayed)');
+    let first: boolean;
+    try {
+      first = await replay.claim(`${payload.iss} ${payload.jti}`, until);
+    } catch (err) {
+      // Not knowing whether it is a replay is not a yes: 503 lets the OP send it again later.
+      throw new AqServerError('server_error', `logout token "jti" could not be checked: ${describe(err)}`, { cause: err, status: 503 });
+    }
+    if (!first) throw invalid('logout token was already used ("jti" replayed)');
     return payload;
   }
 

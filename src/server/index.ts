@@ -13,3 +13,5 @@ export type { AqServerErrorCode } from './errors.js';
 export { clearIssuerCache } from './issuer.js';
 export { createFormPostHandler } from './form-post.js';
 export type { FormPostOptions } from './form-post.js';
+export { memoryReplayStore } from './replay-store.js';
+export type { ReplayStore } from './replay-store.js';
