@@ -30,7 +30,9 @@ export type AqErrorCode =
   /** `init-url` failed or answered something other than a JSON object of parameters. */
   | 'AQ_INIT_FAILED'
   /** `backend-url` answered non-2xx (`status` set) or could not be reached. */
-  | 'AQ_BACKEND_FAILED';
+  | 'AQ_BACKEND_FAILED'
+  /** The pushed authorization request (PAR, RFC 9126) was refused by the OP (`error` set) or could not be sent. */
+  | 'AQ_PAR_FAILED';
 
 export interface AqErrorOptions {
   cause?: unknown;

@@ -58,6 +58,14 @@ export interface AqClientOptions {
    * > known to be off, prefer `clockSkew`.
    */
   clockTolerance?: number | string;
+  /**
+   * DPoP-bound tokens (RFC 9449): `auto` (default) when the OP advertises ES256 in
+   * `dpop_signing_alg_values_supported`, `off`, or `required` (an OP or browser that cannot do it
+   * is an `AQ_CONFIG_INVALID` error, a Bearer token an `AQ_TOKEN_REQUEST_FAILED`).
+   */
+  dpop?: string;
+  /** Push every authorization request first (RFC 9126 PAR); on anyway when the OP requires it. */
+  par?: boolean;
 }
 
 export interface AqConfig {
@@ -77,6 +85,8 @@ export interface AqConfig {
   backendUrl?: string;
   clockSkew: number;
   clockTolerance: number;
+  dpop: 'auto' | 'off' | 'required';
+  par: boolean;
 }
 
 export { OPTIONS } from './options.js';
@@ -84,7 +94,7 @@ export { OPTIONS } from './options.js';
 // Parameters the SDK owns: letting auth-params override them would undo state, nonce or PKCE.
 export const RESERVED_PARAMS = new Set([
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
-  'code_challenge', 'code_challenge_method',
+  'code_challenge', 'code_challenge_method', 'dpop_jkt',
 ]);
 
 const RESPONSE_ORDER = ['code', 'id_token', 'token'];
@@ -208,6 +218,11 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
   const clockSkew = parseSeconds('clockSkew', options.clockSkew);
   // oauth4webapi's default; ours too (checkIssuedAt).
   const clockTolerance = parseNumber('clockTolerance', options.clockTolerance, 30)!;
+  const dpop = oneOf('dpop', options.dpop, ['auto', 'off', 'required'] as const, 'auto');
+  // A token from the front channel is Bearer whatever the proofs: DPoP binds only what the token endpoint issues.
+  if (dpop === 'required' && responseType.split(' ').includes('token')) {
+    throw invalid('dpop', `"required" needs a response type without "token" (got "${responseType}"): tokens from the front channel cannot be DPoP-bound`);
+  }
 
   const extraParams = parseAuthParams(options.authParams);
   const named: [string, string | undefined][] = [
@@ -235,6 +250,9 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     backendUrl: options.backendUrl ? backendUrl('backendUrl', options.backendUrl, options.allowCrossOriginBackend) : undefined,
     clockSkew,
     clockTolerance,
+    dpop,
+    // Strictly true, like allowCrossOriginBackend: the element's boolean attribute, or the SDK's boolean.
+    par: options.par === true,
   };
 }
 

@@ -49,6 +49,8 @@ export interface SignedInRecord {
   profile: AqProfile;
   idToken: string;
   accessToken?: string;
+  /** `dpop` when the access token is DPoP-bound (RFC 9449): it goes out with a proof of the key. */
+  tokenType?: 'bearer' | 'dpop';
   /** ID token `exp`, seconds since epoch: the record is not restored after it. */
   expiresAt: number;
   /** OIDC Session Management `session_state` of the response, for the session monitor. */

@@ -125,6 +125,8 @@ export class AqSignin extends LitElement {
     allowCrossOriginBackend: { attribute: 'allow-cross-origin-backend', type: Boolean },
     clockSkew: { attribute: 'clock-skew' },
     clockTolerance: { attribute: 'clock-tolerance' },
+    dpop: {},
+    par: { type: Boolean },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
@@ -190,6 +192,11 @@ export class AqSignin extends LitElement {
    * > It also keeps an expired ID token acceptable that much longer; for a clock known to be off, prefer `clock-skew`.
    */
   declare clockTolerance?: string;
+  /** DPoP-bound tokens (RFC 9449): `auto` (default: when the OP advertises ES256 for DPoP), `off`, or `required`. */
+  declare dpop?: string;
+  /** Push each authorization request to the OP first (RFC 9126 PAR); on anyway when the OP requires it. */
+  // Initialised like endSession: Vue sets a boolean property from a bare attribute only when it holds a boolean.
+  par = false;
   /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */
