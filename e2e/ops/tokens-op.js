@@ -22,7 +22,7 @@ const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 /**
  * Starts it on 127.0.0.1:port, issuer http://localhost:port. `requests` lists every request it
  * answered ({ method, path, query, status, dpop, error }), for tests that count them.
- * `parSeconds`: how long a pushed request stays valid (RFC 9126 §2.2 expires_in).
+ * `parSeconds`: how long a pushed request stays valid (RFC 9126 §2.2 expires_in; at most 60, the OP's own).
  * @param {{ port: number, rpOrigins: string[], pages?: string[], requirePar?: boolean, parSeconds?: number }} options
  */
 export async function startTokensOp({ port, rpOrigins, pages = ['/e2e/pages/signin.html', '/'], requirePar = false, parSeconds = 60 }) {
@@ -70,11 +70,19 @@ export async function startTokensOp({ port, rpOrigins, pages = ['/e2e/pages/sign
     },
     // Its own cookie names: other OPs of the tests run on localhost too, and cookies ignore ports.
     cookies: { keys: [randomBytes(32).toString('base64url')], names: { session: `_s${port}`, interaction: `_i${port}`, resume: `_r${port}` } },
-    ttl: { AccessToken: 600, IdToken: 600, Grant: 3600, Session: 3600, Interaction: 600, AuthorizationCode: 60, PushedAuthorizationRequest: parSeconds },
+    ttl: { AccessToken: 600, IdToken: 600, Grant: 3600, Session: 3600, Interaction: 600, AuthorizationCode: 60 },
     jwks: { keys: [{ ...key, kid: `rs-${Date.now().toString(36)}`, use: 'sig', alg: 'RS256' }] },
   };
   const provider = constructQuietly(() => new Provider(issuer, configuration));
   provider.on('server_error', (ctx, err) => console.error('[tokens OP] server_error', err));
+  // oidc-provider keeps pushed requests 60 s, not configurable: a shorter life is set on each one
+  // as it is made (stored again with that ttl) and said in its expires_in.
+  if (parSeconds < 60) {
+    provider.on('pushed_authorization_request.success', (ctx) => {
+      ctx.body.expires_in = parSeconds;
+      ctx.oidc.entities.PushedAuthorizationRequest.save(parSeconds).catch((err) => console.error('[tokens OP]', err));
+    });
+  }
   const requests = [];
   const handle = provider.callback();
   const server = http.createServer((req, res) => {
