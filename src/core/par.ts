@@ -94,7 +94,10 @@ export class PushedAhead {
         this.#pushing = false;
         this.#next = next;
         clearTimeout(this.#timer);
-        this.#timer = setTimeout(() => this.#fill(), next.staleAt - Date.now());
+        // An OP whose requests live only seconds would have it push without pause: then only the
+        // click (take) pushes the next one.
+        const life = next.staleAt - Date.now();
+        if (life >= 5_000) this.#timer = setTimeout(() => this.#fill(), life);
       },
       () => round === this.#round && (this.#pushing = false),
     );
