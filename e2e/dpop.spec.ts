@@ -112,7 +112,7 @@ test('a token taken out of the page is refused by the OP without the key, with o
   // As a plain Bearer token.
   expect(await userinfo({})).toBe(401);
   // With a proof of a key of the thief's own.
-  const thief = oauth.DPoP(client, await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']) as CryptoKeyPair);
+  const thief = oauth.DPoP({}, await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']) as CryptoKeyPair);
   expect(await userinfo({ DPoP: thief })).toBe(401);
   expect(op.requests.filter((r) => r.path === '/me').slice(-2).map((r) => r.error)).toEqual(['invalid_token', 'invalid_token']);
 });

@@ -27,7 +27,7 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => Promise.all([required, optional, short].map((op) => op.close())));
 
-const attrs = (op: TokensOp, more: Record<string, string> = {}) => ({ issuer: op.issuer, 'client-id': 'tokens', scope: 'openid profile email', ...more });
+const attrs = (op: TokensOp, more: Record<string, string | null> = {}) => ({ issuer: op.issuer, 'client-id': 'tokens', scope: 'openid profile email', ...more });
 const pushes = (op: TokensOp, from = 0) => op.requests.slice(from).filter((r) => r.method === 'POST' && r.path === '/request');
 
 /** Every URL the page passes to window.open, and every later navigation of what it opened. */

@@ -149,7 +149,7 @@ describe('fetchUserinfo', () => {
 });
 
 describe('DPoP (RFC 9449)', () => {
-  const handle = async () => oauth.DPoP(RP, (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair);
+  const handle = async () => oauth.DPoP({}, (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair);
   const proof = (init?: RequestInit) => JSON.parse(Buffer.from(new Headers(init?.headers).get('dpop')!.split('.')[1], 'base64url').toString());
   /** Answers in turn: a use_dpop_nonce challenge first when `nonce`, then `last`. */
   function answers(last: () => Promise<Response>, nonce?: { status: number; header: Record<string, string>; body?: unknown }) {
