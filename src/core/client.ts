@@ -222,8 +222,8 @@ export class AqClient extends EventTarget {
     const pkce = now && !par && this.#pkce ? this.#takePkce() : undefined;
     const ready = par ? (now ? this.#ahead?.take() : undefined) : d && pkce ? this.#request(d, pkce) : undefined;
     try {
-      // Not ready yet (a click right after load, or init-url to ask first): open a blank popup
-      // now, inside the click, and navigate it once ready.
+      // Not ready yet (a click right after load, init-url to ask first, or no request pushed ahead):
+      // open a blank popup now, inside the click, and navigate it once ready.
       popup = options.popup ?? openPopup(ready?.url ?? 'about:blank');
     } catch (err) {
       return Promise.reject(err);

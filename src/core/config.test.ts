@@ -154,6 +154,7 @@ describe('dpop and par', () => {
   it('dpop "required" refuses response types that hand out a Bearer token in the front channel', () => {
     expect(configError({ dpop: 'required', responseType: 'code token' }).message).toContain('"dpop" "required" needs a response type without "token"');
     expect(resolveConfig({ ...base, dpop: 'required', responseType: 'code id_token' }).responseType).toBe('code id_token');
+    expect(configError({ dpop: 'required', backendUrl: '/api/auth/code' }).message).toContain('"dpop" "required" does not go with "backend-url"');
   });
 
   it('par is on only for a real true (the string "false" of a data-* default is not)', () => {

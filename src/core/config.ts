@@ -223,6 +223,9 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
   if (dpop === 'required' && responseType.split(' ').includes('token')) {
     throw invalid('dpop', `"required" needs a response type without "token" (got "${responseType}"): tokens from the front channel cannot be DPoP-bound`);
   }
+  if (dpop === 'required' && options.backendUrl) {
+    throw invalid('dpop', '"required" does not go with "backend-url": the backend redeems the code, binding its tokens is its own business');
+  }
 
   const extraParams = parseAuthParams(options.authParams);
   const named: [string, string | undefined][] = [

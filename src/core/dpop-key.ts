@@ -42,10 +42,17 @@ function inStore(mode: IDBTransactionMode, run: (store: IDBObjectStore) => void)
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
       const db = open.result;
-      const tx = db.transaction(STORE, mode);
-      tx.oncomplete = () => (db.close(), resolve());
-      tx.onerror = tx.onabort = () => (db.close(), reject(tx.error));
-      run(tx.objectStore(STORE));
+      // Thrown in this handler, an error would leave the promise pending for ever (a database of
+      // this name without the store, made by other code of the origin, throws NotFoundError here).
+      try {
+        const tx = db.transaction(STORE, mode);
+        tx.oncomplete = () => (db.close(), resolve());
+        tx.onerror = tx.onabort = () => (db.close(), reject(tx.error));
+        run(tx.objectStore(STORE));
+      } catch (err) {
+        db.close();
+        reject(err);
+      }
     };
   });
 }

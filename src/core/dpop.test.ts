@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { AqConfig } from './config.js';
 import { dpopFor, retryOnNonce } from './dpop.js';
 
-const config = (dpop: AqConfig['dpop']) => ({ issuer: new URL('https://op.example'), clientId: 'app', dpop }) as AqConfig;
+const config = (dpop: AqConfig['dpop'], more: Partial<AqConfig> = {}) => ({ issuer: new URL('https://op.example'), clientId: 'app', responseType: 'code', dpop, ...more }) as AqConfig;
 const as = (algs?: string[]) => ({ issuer: 'https://op.example', dpop_signing_alg_values_supported: algs });
 
 describe('dpopFor', () => {
@@ -13,6 +13,11 @@ describe('dpopFor', () => {
     await expect(dpopFor(config('auto'), as())).resolves.toBeUndefined();
     await expect(dpopFor(config('auto'), as(['RS256']))).resolves.toBeUndefined();
     await expect(dpopFor(config('off'), as(['ES256']))).resolves.toBeUndefined();
+  });
+
+  it('is off when the browser redeems no code: implicit, or a backend-url that redeems it', async () => {
+    await expect(dpopFor(config('auto', { responseType: 'id_token' }), as(['ES256']))).resolves.toBeUndefined();
+    await expect(dpopFor(config('auto', { backendUrl: 'https://rp.example/code' }), as(['ES256']))).resolves.toBeUndefined();
   });
 
   it('"required" with an OP that does not offer it: AQ_CONFIG_INVALID naming the metadata', async () => {

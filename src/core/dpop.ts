@@ -14,11 +14,14 @@ function offered(as: oauth.AuthorizationServer): boolean {
 
 /**
  * The oauth4webapi DPoP handle for this issuer and client, or undefined when DPoP is off (the
- * `dpop` option, or an OP that does not advertise ES256 in `dpop_signing_alg_values_supported`).
+ * `dpop` option, an OP that does not advertise ES256 in `dpop_signing_alg_values_supported`, no
+ * code to redeem, or a backend that redeems it).
  * With `dpop: "required"`, an OP or a browser that cannot do it is an `AQ_CONFIG_INVALID` error.
  */
 export async function dpopFor(config: AqConfig, as: oauth.AuthorizationServer): Promise<oauth.DPoPHandle | undefined> {
-  if (config.dpop === 'off') return undefined;
+  // Only what the browser redeems at the token endpoint can be bound: nothing without a code, and
+  // with backend-url the backend redeems it (a dpop_jkt of our key would make its exchange fail).
+  if (config.dpop === 'off' || !config.responseType.includes('code') || config.backendUrl) return undefined;
   if (offered(as)) return (await keys()).handleFor(config, (pair) => oauth.DPoP({ [oauth.clockSkew]: config.clockSkew }, pair));
   if (config.dpop === 'required') {
     throw new AqError('AQ_CONFIG_INVALID', `"dpop" is "required" but the OP at ${config.issuer.href} does not advertise ES256 in "dpop_signing_alg_values_supported"`);
