@@ -20,7 +20,7 @@ afterEach(() => {
 describe('RecordKeeper', () => {
   it('ends a record when its ID token expires, and a record kept again (a silent re-check) at its new expiry', () => {
     const expired = vi.fn();
-    keeper = new RecordKeeper(config, { expired, signedOutElsewhere: () => {}, signedInElsewhere: () => {} });
+    keeper = new RecordKeeper(config, { expired, signedOutElsewhere: () => {}, signedInElsewhere: () => {}, renewedElsewhere: () => {} });
     const now = Math.floor(Date.now() / 1000);
     keeper.keep(record(now + 60), false);
     // The same user, a new ID token from the silent re-check: the old expiry no longer applies.
@@ -33,7 +33,7 @@ describe('RecordKeeper', () => {
   });
 
   it('forgets the record here and in storage, and says who it was', () => {
-    keeper = new RecordKeeper(config, { expired: () => {}, signedOutElsewhere: () => {}, signedInElsewhere: () => {} });
+    keeper = new RecordKeeper(config, { expired: () => {}, signedOutElsewhere: () => {}, signedInElsewhere: () => {}, renewedElsewhere: () => {} });
     const r = record(Math.floor(Date.now() / 1000) + 60);
     keeper.keep(r, false);
     expect(keeper.load()).toEqual(r);

@@ -43,7 +43,7 @@ function loadClient(): Promise<ClientModule> {
 }
 
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
-const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend'] as const;
+const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend', 'aq-token'] as const;
 
 /**
  * Whether the document is still being parsed. Events caused by loading the page wait for
@@ -71,9 +71,10 @@ const ICON = html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="
  * @summary Signs the user in with OpenID Connect (code + PKCE), in a popup or by redirect.
  *
  * @fires aq-profile - The user is signed in (after sign-in or on restore); `detail.profile` holds the validated claims.
- * @fires aq-logout - The user is signed out; `detail.reason` is `user`, `remote`, `expired` or `other-tab`.
+ * @fires aq-logout - The user is signed out; `detail.reason` is `user`, `remote`, `expired`, `other-tab` or `renewal-refused`.
  * @fires aq-error - Something failed; `detail.error` is an `AqError` with a stable `code`.
  * @fires aq-backend - With `backend-url`: the backend's answer, `detail.status` and `detail.body`.
+ * @fires aq-token - The access token was renewed (here or in another tab): `detail.accessToken`, `detail.expiresAt` (seconds since the epoch).
  *
  * @slot - The label when signed out (default: the localized "Sign in" or `sign-in-text`).
  * @slot signed-in - The label when signed in (default: "Sign out" + the first `sign-out-claim`).
@@ -125,6 +126,7 @@ export class AqSignin extends LitElement {
     allowCrossOriginBackend: { attribute: 'allow-cross-origin-backend', type: Boolean },
     clockSkew: { attribute: 'clock-skew' },
     clockTolerance: { attribute: 'clock-tolerance' },
+    apiOrigins: { attribute: 'api-origins' },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
@@ -190,6 +192,8 @@ export class AqSignin extends LitElement {
    * > It also keeps an expired ID token acceptable that much longer; for a clock known to be off, prefer `clock-skew`.
    */
   declare clockTolerance?: string;
+  /** Space-separated origins (`https://api.example.com`) that `fetch()` sends the access token to; none by default. */
+  declare apiOrigins?: string;
   /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */
@@ -234,7 +238,7 @@ export class AqSignin extends LitElement {
   get signedIn(): boolean {
     return this.#client?.signedIn ?? false;
   }
-  /** The access token of the signed-in user, or null. */
+  /** The access token of the signed-in user, or null; current after every renewal (`aq-token`). */
   get accessToken(): string | null {
     return this.#client?.accessToken ?? null;
   }
@@ -423,6 +427,32 @@ export class AqSignin extends LitElement {
     const client = this.#getClient();
     if (!client) return Promise.resolve();
     return client.signOut({ endSession: options.endSession ?? this.endSession }).catch((err) => this.#fail(err));
+  }
+
+  /**
+   * Resolves with a valid access token, renewed first when about to expire. Rejects with an
+   * `AqError`: `AQ_NOT_SIGNED_IN` without a user, `AQ_TOKEN_RENEWAL_FAILED` when the OP cannot be
+   * reached.
+   */
+  getAccessToken(): Promise<string> {
+    return this.#ready().then((c) => c.getAccessToken());
+  }
+
+  /**
+   * `fetch()` with the access token attached for the origins of `api-origins` (a request to any
+   * other origin goes out unchanged, without it); retried once after a renewal on a 401
+   * `invalid_token`. Rejects like `getAccessToken()`.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    return this.#ready().then((c) => c.fetch(input, init));
+  }
+
+  // The client once the page load is handled (a returning redirect, a stored user).
+  async #ready(): Promise<AqClient> {
+    await loadClient();
+    if (!this.#client) this.#start();
+    await this.#resumed;
+    return this.#client ?? Promise.reject(new AqError('AQ_NOT_SIGNED_IN', 'no user is signed in: the element has no valid configuration'));
   }
 
   #fail(err: unknown): void {
