@@ -81,16 +81,17 @@ export class Renewer {
 
   /** Renews now, joining a renewal under way; resolves with the renewed record. */
   renew(): Promise<SignedInRecord> {
-    this.#running ??= this.#renew().finally(() => (this.#running = undefined));
+    this.#running ??= this.#renew(this.#host.current()?.accessToken).finally(() => (this.#running = undefined));
     return this.#running;
   }
 
-  async #renew(): Promise<SignedInRecord> {
+  /** Replaces the access token `stale` (all tabs that found it stale ask at once: one renews). */
+  async #renew(stale: string | undefined): Promise<SignedInRecord> {
     clearTimeout(this.#timer);
     const host = this.#host;
     const { issuer, clientId } = host.config;
     try {
-      const next = await withLock(`aq-signin:renew:${issuer.href}|${clientId}`, () => this.#renewLocked(), this.#locks);
+      const next = await withLock(`aq-signin:renew:${issuer.href}|${clientId}`, () => this.#renewLocked(stale), this.#locks);
       this.#attempt = 0;
       return next;
     } catch (err) {
@@ -112,14 +113,18 @@ export class Renewer {
     }
   }
 
-  async #renewLocked(): Promise<SignedInRecord> {
+  async #renewLocked(stale: string | undefined): Promise<SignedInRecord> {
     const host = this.#host;
     const mine = host.current();
     if (!mine) throw new AqError('AQ_NOT_SIGNED_IN', 'no user is signed in');
-    // While this tab waited for the lock, another may have renewed: its record is in storage.
+    // While this tab waited for the lock, another may have renewed: its record is in storage
+    // (or already here, by its storage event). Then the stale token is replaced already.
     const stored = host.stored();
     const base = stored && newer(stored, mine) ? stored : mine;
-    if (base !== mine && fresh(base) && renewalDue(base) * 1000 > Date.now()) return this.#take(base);
+    if (base.accessToken !== stale && fresh(base)) {
+      if (base === mine) this.schedule();
+      return base === mine ? mine : this.#take(base);
+    }
     let next: SignedInRecord;
     try {
       next = base.refreshToken ? await refreshRecord(await discover(host.config.issuer), host.config, base) : await silently(host);
@@ -133,7 +138,12 @@ export class Renewer {
     if (next.profile.sub !== mine.profile.sub) {
       throw new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: the renewal names "sub" "${next.profile.sub}", the signed-in user is "${mine.profile.sub}"`);
     }
-    return this.#take(next);
+    this.#take(next);
+    // Hold the lock a moment longer: the other tabs' copies of localStorage are updated
+    // asynchronously, and the next holder must read this record, not the one with the refresh
+    // token just used up (rotation would take a second use for theft and revoke the grant).
+    await new Promise((r) => setTimeout(r, 50));
+    return next;
   }
 
   #take(record: SignedInRecord): SignedInRecord {
