@@ -5,7 +5,7 @@ import { dpopFor } from '../core/dpop.js';
 import type { IdTokenClaims } from '../core/id-token.js';
 import { checkAtHash, checkIssuedAt } from '../core/id-token.js';
 import type { Discovered } from '../core/oauth.js';
-import { clientFor, fromOauth, idTokenInvalid, withFreshKeys } from '../core/oauth.js';
+import { clientFor, fromOauth, withFreshKeys } from '../core/oauth.js';
 import type { SignedInRecord } from '../core/store.js';
 
 /**
@@ -20,8 +20,8 @@ export function refused(err: unknown): boolean {
 /**
  * Redeems `record`'s refresh token (RFC 6749 §6) and returns the renewed record: the new access
  * token, the rotated refresh token (or the old one when the OP keeps it), and a new ID token when
- * the OP sends one. Its signature is checked like the code exchange's, and it must be about the
- * same user (OIDC Core §12.2: same iss and sub; oauth4webapi checks iss and aud, not sub).
+ * the OP sends one. Its signature is checked like the code exchange's; oauth4webapi checks its iss
+ * and aud, the renewer that it names the same sub (OIDC Core §12.2).
  * Rejects with AQ_TOKEN_RENEWAL_FAILED when the OP could not be reached or answered 5xx, with
  * AQ_TOKEN_REQUEST_FAILED (`error` set) when it refused, AQ_ID_TOKEN_INVALID for a bad ID token.
  */
@@ -57,8 +57,6 @@ export async function refreshRecord(d: Discovered, config: AqConfig, record: Sig
       throw fromOauth(err, 'AQ_ID_TOKEN_INVALID', 'ID token rejected');
     }
     checkIssuedAt(claims, config);
-    // Another sub is another user: whatever the OP means by it, this session was not theirs.
-    if (claims.sub !== profile.sub) throw idTokenInvalid(`the renewed ID token names "sub" "${claims.sub}", the signed-in user is "${profile.sub}"`);
     await checkAtHash(body.id_token!, body.access_token, false);
     ({ id_token: idToken } = body as { id_token: string });
     profile = { ...profile, ...claims };

@@ -135,6 +135,7 @@ export class Renewer {
       if (refused(err) && now && now.refreshToken !== base.refreshToken && newer(now, base)) return this.#take(now);
       throw err;
     }
+    // Another sub is another user (OIDC Core §12.2): whatever the OP means by it, not this session.
     if (next.profile.sub !== mine.profile.sub) {
       throw new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: the renewal names "sub" "${next.profile.sub}", the signed-in user is "${mine.profile.sub}"`);
     }
