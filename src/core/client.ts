@@ -570,6 +570,12 @@ function warnIfThirdParty(iframe: string): void {
   console.info(`aq-signin: the OP ${new URL(iframe).origin} is on another site; where third-party cookies are blocked, session monitoring stops (AQ_SESSION_CHECK_UNAVAILABLE) and the user stays signed in.`);
 }
 
+/** `client`, for a token call; an element without a valid configuration has none, nor a user. */
+export function signedInClient(client: AqClient | undefined): AqClient {
+  if (!client) throw new AqError('AQ_NOT_SIGNED_IN', 'no user is signed in (the configuration is invalid: see its aq-error)');
+  return client;
+}
+
 /** Creates a client; throws `AQ_CONFIG_INVALID` on bad options. */
 export function createClient(options: AqClientOptions): AqClient {
   return new AqClient(options);

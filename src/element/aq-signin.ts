@@ -389,15 +389,10 @@ export class AqSignin extends LitElement {
       }
     }
     return this.#busyWith(
-      loadClient()
-        .then(() => {
-          // What the page load has to say comes first: a stored user, or a returning redirect,
-          // already answers the click (the button said "Sign in" only for want of the chunk).
-          if (!this.#client) this.#start();
-          return this.#resumed;
-        })
-        .then(() => {
-          const client = this.#client;
+      // What the page load has to say comes first: a stored user, or a returning redirect,
+      // already answers the click (the button said "Sign in" only for want of the chunk).
+      this.#ready()
+        .then((client) => {
           if (client && !client.signedIn) return client.signIn({ popup });
           popup?.close();
         })
@@ -435,7 +430,7 @@ export class AqSignin extends LitElement {
    * reached.
    */
   getAccessToken(): Promise<string> {
-    return this.#ready().then((c) => c.getAccessToken());
+    return this.#ready().then((c) => loaded!.signedInClient(c).getAccessToken());
   }
 
   /**
@@ -444,15 +439,18 @@ export class AqSignin extends LitElement {
    * `invalid_token`. Rejects like `getAccessToken()`.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    return this.#ready().then((c) => c.fetch(input, init));
+    return this.#ready().then((c) => loaded!.signedInClient(c).fetch(input, init));
   }
 
-  // The client once the page load is handled (a returning redirect, a stored user).
-  async #ready(): Promise<AqClient> {
-    await loadClient();
-    if (!this.#client) this.#start();
-    await this.#resumed;
-    return this.#client ?? Promise.reject(new AqError('AQ_NOT_SIGNED_IN', 'no user is signed in: the element has no valid configuration'));
+  // The client once the page load is handled (a returning redirect, a stored user); none while
+  // the configuration is invalid.
+  #ready(): Promise<AqClient | undefined> {
+    return loadClient()
+      .then(() => {
+        if (!this.#client) this.#start();
+        return this.#resumed;
+      })
+      .then(() => this.#client);
   }
 
   #fail(err: unknown): void {
