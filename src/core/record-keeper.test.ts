@@ -40,4 +40,20 @@ describe('RecordKeeper', () => {
     expect(keeper.drop(false)).toBe(r);
     expect([keeper.record, keeper.load(), keeper.drop(false)]).toEqual([null, null, null]);
   });
+
+  it('with a refresh token, neither ends the record at its ID token expiry nor refuses to restore it (renewal decides)', () => {
+    const expired = vi.fn();
+    keeper = new RecordKeeper(config, { expired, signedOutElsewhere: () => {}, signedInElsewhere: () => {}, renewedElsewhere: () => {} });
+    const now = Math.floor(Date.now() / 1000);
+    const r = { ...record(now + 60), refreshToken: 'rt' };
+    keeper.keep(r, false);
+    vi.advanceTimersByTime(120_000);
+    expect(expired).not.toHaveBeenCalled();
+    expect(keeper.load()).toEqual(r);
+    // The same record without a refresh token is over.
+    keeper.keep(record(now + 60), false);
+    vi.advanceTimersByTime(1000);
+    expect(expired).toHaveBeenCalledTimes(1);
+    expect(keeper.load()).toBe('expired');
+  });
 });
