@@ -154,4 +154,28 @@ describe('Renewer outcomes', () => {
     await vi.advanceTimersByTimeAsync(200);
     expect(refreshRecord).toHaveBeenCalledTimes(1);
   });
+
+  it('without a refresh token: a silent renewal before the ID token expires; its failure is reported, never a sign-out nor retried', async () => {
+    const first = { ...issued(), refreshToken: undefined, expiresAt: now() + 600 };
+    const a = tab({ record: first }, first);
+    const silent = vi.fn<() => Promise<SignedInRecord>>()
+      .mockRejectedValueOnce(new AqError('AQ_AUTHORIZATION_ERROR', 'login_required', { error: 'login_required' }))
+      .mockResolvedValueOnce({ ...issued(), refreshToken: undefined });
+    const renewer = new Renewer({ ...a.host, silent }, noLocks);
+    renewer.schedule();
+    await vi.advanceTimersByTimeAsync(569_000);
+    expect(silent).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1000); // 30 s before the ID token's expiry
+    expect(silent).toHaveBeenCalledTimes(1);
+    expect(a.on.failed).toHaveBeenCalledWith(expect.objectContaining({ code: 'AQ_TOKEN_RENEWAL_FAILED', error: 'login_required' }));
+    expect(a.on.refused).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(silent).toHaveBeenCalledTimes(1);
+    // Asked for a token, it tries again, and takes what the OP gives.
+    await vi.advanceTimersByTimeAsync(30_000); // the access token has expired by now
+    const token = await settle(renewer.accessToken());
+    expect(token).not.toBe(first.accessToken);
+    expect(token).toBe(a.record()!.accessToken);
+    expect(a.on.renewed).toHaveBeenCalledTimes(1);
+  });
 });
