@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { allowedOrigin } from './api-fetch.js';
+// @vitest-environment node
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { resolveConfig } from '../core/config.js';
+import type { SignedInRecord } from '../core/store.js';
+import { allowedOrigin, apiFetch } from './api-fetch.js';
 
 describe('allowedOrigin', () => {
   const origins = ['https://api.example.com', 'http://localhost:8080'];
@@ -15,5 +18,55 @@ describe('allowedOrigin', () => {
   });
   it('refuses everything when no origin is listed (the default)', () => {
     expect(allowedOrigin(new URL('https://api.example.com/'), [])).toBe(false);
+  });
+});
+
+describe('apiFetch', () => {
+  vi.stubGlobal('location', new URL('https://app.example/'));
+  const config = resolveConfig({ issuer: 'https://op.example', clientId: 'app', apiOrigins: 'https://api.example' });
+  afterEach(() => vi.unstubAllGlobals());
+
+  function source() {
+    let token = 'one';
+    const record = (): SignedInRecord => ({ profile: { sub: 'alice' }, idToken: 'x', expiresAt: 0, accessToken: token, tokenType: 'bearer' });
+    return {
+      config,
+      current: record,
+      accessToken: async () => token,
+      renew: vi.fn(async () => {
+        token = 'two';
+        return record();
+      }),
+    };
+  }
+  const sent = (fetch: ReturnType<typeof vi.fn>) => fetch.mock.calls.map(([r, init]) => new Request(r as Request, init as RequestInit).headers.get('authorization'));
+
+  it('sends the token to an api origin, and a request elsewhere untouched', async () => {
+    const fetch = vi.fn(async () => new Response('ok'));
+    vi.stubGlobal('fetch', fetch);
+    const s = source();
+    await apiFetch(s, 'https://api.example/me', { headers: { accept: 'application/json' } });
+    await apiFetch(s, 'https://elsewhere.example/me', { headers: { authorization: 'Basic page-own' } });
+    expect(sent(fetch)).toEqual(['Bearer one', 'Basic page-own']);
+  });
+
+  it('renews and retries once on 401 invalid_token; a second one is the answer', async () => {
+    const refused = () => new Response('', { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+    const fetch = vi.fn(async () => refused());
+    vi.stubGlobal('fetch', fetch);
+    const s = source();
+    const r = await apiFetch(s, 'https://api.example/me', { method: 'POST', body: 'x' });
+    expect(r.status).toBe(401);
+    expect(sent(fetch)).toEqual(['Bearer one', 'Bearer two']);
+    expect(s.renew).toHaveBeenCalledTimes(1);
+  });
+
+  it('hands back other challenges as they are, without a renewal', async () => {
+    const fetch = vi.fn(async () => new Response('', { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' } }));
+    vi.stubGlobal('fetch', fetch);
+    const s = source();
+    expect((await apiFetch(s, 'https://api.example/admin')).status).toBe(403);
+    expect(s.renew).not.toHaveBeenCalled();
+    expect(fetch).toHaveBeenCalledTimes(1);
   });
 });
