@@ -178,4 +178,15 @@ describe('Renewer outcomes', () => {
     expect(token).toBe(a.record()!.accessToken);
     expect(a.on.renewed).toHaveBeenCalledTimes(1);
   });
+
+  it('renews tokens that live a second at most every 5 s', async () => {
+    const first = issued();
+    const a = tab({ record: first }, first);
+    refreshRecord.mockImplementation(async () => ({ ...issued(), accessExpiresAt: now() + 1 }));
+    new Renewer(a.host, noLocks).schedule();
+    await vi.advanceTimersByTimeAsync(7600); // the first renewal, of the 10 s token
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(refreshRecord.mock.calls.length).toBeLessThanOrEqual(5);
+    expect(refreshRecord.mock.calls.length).toBeGreaterThanOrEqual(4);
+  });
 });

@@ -5,7 +5,7 @@ import type { SignedInRecord } from '../core/store.js';
 import { refreshRecord, refused } from './refresh.js';
 import type { Locks } from './refresh-lock.js';
 import { withLock } from './refresh-lock.js';
-import { backoff, fresh, renewalDue } from './timing.js';
+import { MIN_LEFT, backoff, fresh, renewalDue } from './timing.js';
 
 /** What the renewer needs of the client whose tokens it renews (client.ts). */
 export interface RenewalHost {
@@ -51,6 +51,8 @@ export class Renewer {
   #running?: Promise<SignedInRecord>;
   #attempt = 0;
   #stopped = false;
+  /** No timed renewal before this (ms since the epoch): an OP handing out tokens that live a second is not hammered. */
+  #notBefore = 0;
 
   constructor(host: RenewalHost, locks?: Locks) {
     this.#host = host;
@@ -62,7 +64,7 @@ export class Renewer {
     clearTimeout(this.#timer);
     const record = this.#host.current();
     if (!record || this.#stopped) return;
-    const ms = renewalDue(record) * 1000 - Date.now();
+    const ms = Math.max(renewalDue(record) * 1000, this.#notBefore) - Date.now();
     // setTimeout's ceiling; a longer wait is re-armed by a reload or the next change.
     if (ms < 2 ** 31 - 1) this.#timer = setTimeout(() => void this.renew().catch(() => {}), Math.max(0, ms));
   }
@@ -148,6 +150,7 @@ export class Renewer {
   }
 
   #take(record: SignedInRecord): SignedInRecord {
+    this.#notBefore = Date.now() + MIN_LEFT * 1000;
     this.#host.renewed(record);
     this.schedule();
     return record;
