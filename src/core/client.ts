@@ -67,8 +67,7 @@ const frontChannel = () => import('./front-channel.js');
  * Token renewal and the API fetch (src/tokens), loaded only by a page whose user has a refresh
  * token, whose ID token nears its expiry, or that asks for a token: most sign-in buttons never do.
  */
-const tokens = () => import('../tokens/renewer.js');
-const apiFetch = () => import('../tokens/api-fetch.js');
+const tokens = () => import('../tokens/index.js');
 
 export interface SignInOptions {
   /**
@@ -435,8 +434,8 @@ export class AqClient extends EventTarget {
    * valid token can be had for an API origin.
    */
   async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const [{ apiFetch: send }, renewer] = await Promise.all([apiFetch(), this.#renewal()]);
-    return send({ config: this.config, current: () => this.#records.record, accessToken: () => renewer.accessToken(), renew: () => renewer.renew() }, input, init);
+    const [{ apiFetch }, renewer] = await Promise.all([tokens(), this.#renewal()]);
+    return apiFetch({ config: this.config, current: () => this.#records.record, accessToken: () => renewer.accessToken(), renew: () => renewer.renew() }, input, init);
   }
 
   #unwatch(): void {
