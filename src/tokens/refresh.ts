@@ -12,9 +12,10 @@ import type { SignedInRecord } from '../core/store.js';
  * Whether a failed renewal means the OP will not renew (sign the user out) rather than that it
  * could not be asked (retry): its OAuth error answers to the request (RFC 6749 §5.2, invalid_grant
  * for a revoked, expired or already rotated refresh token) and a new ID token that fails a check.
+ * Anything else (discovery out of reach, a malformed answer) is no verdict on the user.
  */
 export function refused(err: unknown): boolean {
-  return err instanceof AqError && err.code !== 'AQ_TOKEN_RENEWAL_FAILED';
+  return err instanceof AqError && (err.code === 'AQ_ID_TOKEN_INVALID' || (err.code === 'AQ_TOKEN_REQUEST_FAILED' && err.error !== undefined));
 }
 
 /**

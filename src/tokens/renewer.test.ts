@@ -189,4 +189,19 @@ describe('Renewer outcomes', () => {
     expect(refreshRecord.mock.calls.length).toBeLessThanOrEqual(5);
     expect(refreshRecord.mock.calls.length).toBeGreaterThanOrEqual(4);
   });
+
+  it('a failure that is no answer from the OP (discovery out of reach, a malformed answer) is retried, not a sign-out', async () => {
+    const first = issued();
+    const a = tab({ record: first }, first);
+    refreshRecord.mockRejectedValueOnce(new AqError('AQ_DISCOVERY_FAILED', 'discovery failed: Failed to fetch'))
+      .mockRejectedValueOnce(new AqError('AQ_TOKEN_REQUEST_FAILED', 'token renewal: "response" body "access_token" property must be a string'))
+      .mockResolvedValueOnce(issued());
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    await expect(new Renewer(a.host, noLocks).renew()).rejects.toMatchObject({ code: 'AQ_TOKEN_RENEWAL_FAILED', message: 'token renewal failed: discovery failed: Failed to fetch' });
+    expect(a.on.failed).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(refreshRecord).toHaveBeenCalledTimes(3);
+    expect(a.on.refused).not.toHaveBeenCalled();
+    expect(a.on.renewed).toHaveBeenCalledTimes(1);
+  });
 });

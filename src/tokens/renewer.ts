@@ -97,8 +97,11 @@ export class Renewer {
       this.#attempt = 0;
       return next;
     } catch (err) {
-      const error = err instanceof AqError ? err : new AqError('AQ_TOKEN_RENEWAL_FAILED', `token renewal failed: ${String(err)}`, { cause: err });
-      if (!host.current() || this.#stopped) throw error;
+      if (!host.current() || this.#stopped) throw err;
+      // What is not the OP's refusal is, for the page, a renewal that failed: one code to handle.
+      const error = refused(err) || (err as AqError).code === 'AQ_TOKEN_RENEWAL_FAILED'
+        ? (err as AqError)
+        : new AqError('AQ_TOKEN_RENEWAL_FAILED', `token renewal failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       if (refused(error)) {
         host.refused(error);
       } else if (host.current()?.refreshToken) {
