@@ -179,6 +179,7 @@ describe('createApiTokenVerifier: DPoP', () => {
     const token = await accessToken({ cnf: { jkt: await calculateJwkThumbprint(privateJwk, 'sha256') } });
     const err = await failure(verifier().verify(await dpopRequest(token, { pair, publicJwk: privateJwk })));
     expect(err.code).toBe('invalid_dpop_proof');
+    expect(err.message).toMatch(/public key/);
   });
 
   it('refuses two DPoP headers and a DPoP scheme without a proof', async () => {
