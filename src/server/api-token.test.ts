@@ -120,6 +120,7 @@ describe('createApiTokenVerifier: DPoP', () => {
     const replayStore = { claim: () => Promise.reject(new Error('redis down')) };
     const err = await failure(verifier({ replayStore }).verify(await dpopRequest(await boundToken())));
     expect([err.code, err.status]).toEqual(['server_error', 503]);
+    expect(await verifier().errorResponse(err).text()).not.toMatch(/redis down/);
   });
 
   it('refuses a proof signed by another key than the token is bound to', async () => {

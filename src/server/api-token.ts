@@ -252,7 +252,9 @@ export function createApiTokenVerifier(options: ApiTokenVerifierOptions): ApiTok
     try {
       fresh = await o.store.claim(`dpop:${proof.jkt}:${proof.jti}`, (proof.iat + o.maxAge + 2 * CLOCK_TOLERANCE) * 1000);
     } catch (err) {
-      throw new AqServerError('server_error', `DPoP replay store could not answer: ${describe(err)}`, { cause: err, status: 503 });
+      // Not knowing whether it is a replay is not a yes. The store's own error stays in `cause`:
+      // it is no business of the caller.
+      throw new AqServerError('server_error', 'DPoP proof "jti" could not be checked: the replay store did not answer; try again', { cause: err, status: 503 });
     }
     if (!fresh) throw proofError(`"jti" ${JSON.stringify(proof.jti)} was used before: a proof is single use`);
     return { claims, tokenType: 'DPoP', jkt: proof.jkt };
@@ -273,8 +275,7 @@ export function createApiTokenVerifier(options: ApiTokenVerifierOptions): ApiTok
     if (err.status === 401 || err.code === 'invalid_request') headers['www-authenticate'] = challenges.join(', ');
     const nonce = nonceOf.get(err);
     if (nonce !== undefined) headers['dpop-nonce'] = nonce;
-    const description = err.code === 'server_error' && !(error instanceof AqServerError) ? 'internal error' : err.message;
-    return json(err.status, { error: err.code, error_description: description }, headers);
+    return json(err.status, { error: err.code, error_description: err.message }, headers);
   }
 
   return { verify, errorResponse };
