@@ -247,7 +247,8 @@ export function createApiTokenVerifier(options: ApiTokenVerifierOptions): ApiTok
     if (proof.jkt !== peekJkt) throw proofError(`it is signed by key ${proof.jkt}, the access token is bound to ${peekJkt}`);
     if (o.nonce) await checkNonce(o.nonce, proof.nonce);
     const claims = await verifyToken(request, o);
-    // Claimed last: a request that fails any check leaves nothing in the store.
+    // Claimed last: a request that fails any check leaves nothing in the store. Kept until no
+    // instance would take the proof for its age, whose clock may run the tolerance behind ours.
     let fresh: boolean;
     try {
       fresh = await o.store.claim(`dpop:${proof.jkt}:${proof.jti}`, (proof.iat + o.maxAge + 2 * CLOCK_TOLERANCE) * 1000);
