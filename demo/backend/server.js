@@ -14,10 +14,12 @@
 //   POST /api/backchannel-logout   OpenID Back-Channel Logout (form `logout_token`); `?client_id=` picks the client.
 //   GET  /api/session              { active: true, sub, client_id, profile, ... } or { active: false, ended? }.
 //   POST /api/logout               ends the backend session here (not at the OP).
+//   GET  /api/me                   the protected API (./api.js): the access token's claims, Bearer or DPoP.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { AUTHSIGNAL_CLIENT, BACKEND_CLIENT } from '../op/provider.js';
+import { AUTHSIGNAL_CLIENT, BACKEND_CLIENT, CLIENT_ID } from '../op/provider.js';
+import { createApi } from './api.js';
 
 export const SESSION_COOKIE = 'aq_demo_session';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,10 +40,12 @@ const jsonResponse = (status, body, headers = {}) => new Response(JSON.stringify
 /**
  * The backend's routes as one `Request -> Response | null` function (null: not a backend route).
  * @param {typeof import('../../src/server/index.ts')} server the aq-signin/server module
- * @param {{ issuer: string, rpOrigins?: string[], log?: boolean }} options
+ * @param {{ issuer: string, rpOrigins?: string[], log?: boolean, apiIssuers?: import('./api.js').ApiIssuer[] }} options
+ *   `apiIssuers`: whose access tokens /api/me takes (default: the dev OP's, for the `demo` client)
  */
-export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
+export function createBackend(server, { issuer, rpOrigins = [], log = false, apiIssuers = [{ issuer, audience: CLIENT_ID }] }) {
   const say = (...args) => { if (log) console.log('[backend]', ...args); };
+  const api = createApi(server, { issuers: apiIssuers, log: say });
   /** Backend sessions by cookie value; ended ones are remembered so the page can learn why. */
   const sessions = new Map();
   const ended = new Map();
@@ -187,6 +191,7 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
       }
       case '/api/session': return session(request);
       case '/api/logout': return logout(request);
+      case '/api/me': return api(request);
       default: return null;
     }
   }

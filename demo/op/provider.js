@@ -413,6 +413,7 @@ export async function startOp({
       },
       userinfo: { enabled: true },
       registration: { enabled: false },
+      ietfJWTAccessTokenProfile: { enabled: true, ack: 'draft-05' }, // `jwt-ietf` below
     },
     cookies: {
       keys: [randomBytes(32).toString('base64url')],
@@ -426,7 +427,9 @@ export async function startOp({
     // it, and a JWT access token (signed with the OP's key) that carries the action's outcome.
     extraParams: ['token'],
     interactions: { policy: policyWith(authsignal.check), url: (ctx, interaction) => `/interaction/${interaction.uid}` },
-    formats: { AccessToken: (ctx, token) => (token.clientId === AUTHSIGNAL_CLIENT.id ? 'jwt' : 'opaque') },
+    // The page's own tokens are RFC 9068 JWTs (6.x's `jwt-ietf`: typ at+jwt, aud its client_id)
+    // so the demo API (/api/me) can verify them without asking the OP.
+    formats: { AccessToken: (ctx, token) => ({ [AUTHSIGNAL_CLIENT.id]: 'jwt', [CLIENT_ID]: 'jwt-ietf' })[token.clientId] ?? 'opaque' },
     extraAccessTokenClaims: (ctx, token) => authsignal.accessTokenClaims(ctx, token),
     ttl: { IdToken: 60 * 60, AccessToken: 60 * 60, AuthorizationCode: 10 * 60 },
     async renderError(ctx, out) {

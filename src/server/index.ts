@@ -7,6 +7,8 @@ export { BACKCHANNEL_LOGOUT_EVENT, createBackchannelLogoutHandler } from './back
 export type { BackchannelLogoutOptions, LogoutEvent } from './backchannel-logout.js';
 export { actionStateDecision, verifyAccessToken, verifyActionState } from './action-state.js';
 export type { ActionDecision, ActionState, VerifyAccessTokenOptions, VerifyActionStateOptions } from './action-state.js';
+export { createApiTokenVerifier } from './api-token.js';
+export type { ApiTokenResult, ApiTokenVerifier, ApiTokenVerifierOptions, DPoPNonceSource } from './api-token.js';
 export { ASYMMETRIC_ALGORITHMS } from './algorithms.js';
 export { AqServerError } from './errors.js';
 export type { AqServerErrorCode } from './errors.js';
