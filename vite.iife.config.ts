@@ -1,9 +1,10 @@
 import { defineConfig } from 'vite';
+import { inlineLazyImports } from './scripts/inline-lazy-imports.js';
 import { minifyTemplates } from './scripts/minify-templates.js';
 
 // Script-tag build: one classic script with lit and the relying party inlined; sets window.AqSignin.
 export default defineConfig({
-  plugins: [minifyTemplates()],
+  plugins: [minifyTemplates(), inlineLazyImports()],
   build: {
     target: 'es2022',
     outDir: 'dist',
