@@ -97,22 +97,22 @@ function attribute(code, mapJson, mapUrl) {
   });
   segs.sort((a, b) => a.at - b.at);
   const ranges = new Map();
-  const fnBytes = new Map();
-  const add = (owner, from, to) => {
+  const fnRanges = new Map();
+  const add = (into, owner, from, to) => {
     if (to <= from) return;
-    const list = ranges.get(owner) ?? [];
+    const list = into.get(owner) ?? [];
     const last = list.at(-1);
     if (last && last[1] === from) last[1] = to;
     else list.push([from, to]);
-    ranges.set(owner, list);
+    into.set(owner, list);
   };
-  add('(glue)', 0, segs[0]?.at ?? code.length);
+  add(ranges, '(glue)', 0, segs[0]?.at ?? code.length);
   segs.forEach((s, i) => {
     const to = segs[i + 1]?.at ?? code.length;
-    add(s.owner ?? '(glue)', s.at, to);
-    if (s.fn) fnBytes.set(s.fn, (fnBytes.get(s.fn) ?? 0) + to - s.at);
+    add(ranges, s.owner ?? '(glue)', s.at, to);
+    if (s.fn) add(fnRanges, s.fn, s.at, to);
   });
-  return { ranges, fnBytes };
+  return { ranges, fnRanges };
 }
 
 /** Per owner: minified bytes and the gzip saved by cutting it out of the chunk. */
@@ -136,7 +136,7 @@ function shares(code, ranges) {
 }
 
 function print(title, code, mapJson, mapUrl, o4wTotals) {
-  const { ranges, fnBytes } = attribute(code, mapJson, mapUrl);
+  const { ranges, fnRanges } = attribute(code, mapJson, mapUrl);
   const { whole, rows } = shares(code, ranges);
   console.log(`\n${title}: ${code.length} B min, ${whole} B gzip`);
   console.log(`  ${'module'.padEnd(56)} ${'min'.padStart(7)} ${'gzip'.padStart(6)}`);
@@ -150,7 +150,8 @@ function print(title, code, mapJson, mapUrl, o4wTotals) {
   }
   console.log(`  by package/folder (gzip): ${[...byPkg].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  sum of shares ${rows.reduce((n, r) => n + r.gzip, 0)} B vs ${whole} B gzip of the chunk`);
-  for (const [fn, n] of fnBytes) o4wTotals.set(fn, Math.max(o4wTotals.get(fn) ?? 0, n));
+  // oauth4webapi's functions, measured in the bundle that holds them all (the script tag, first).
+  if (!o4wTotals.size) for (const r of shares(code, fnRanges).rows) o4wTotals.set(r.owner, r);
   return rows;
 }
 
@@ -170,16 +171,17 @@ function o4wCallers(kept) {
     }
   }
   const out = [];
-  for (const [fn, min] of [...kept].sort((a, b) => b[1] - a[1])) {
+  for (const [fn, { min, gzip }] of [...kept].sort((a, b) => b[1].gzip - a[1].gzip || b[1].min - a[1].min)) {
     const callers = [...kept.keys()].filter((other) => other !== fn && new RegExp(`(?<![\\w$.])${fn.replace(/\$/g, '\\$')}(?![\\w$])`).test(bodies.get(other) ?? ''));
     const from = [...(ours.get(fn) ?? [])];
-    out.push({ fn, min, from, callers });
+    out.push({ fn, min, gzip, from, callers });
   }
   return out;
 }
 
 const o4wTotals = new Map();
-const scriptTag = readFileSync(`${dist}/aq-signin.js`, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+// As served: with its sourceMappingURL line, as npm run size measures it.
+const scriptTag = readFileSync(`${dist}/aq-signin.js`, 'utf8');
 const top = [];
 top.push(...print('script-tag build dist/aq-signin.js', scriptTag, readFileSync(`${dist}/aq-signin.js.map`, 'utf8'), `${dist}/aq-signin.js.map`, o4wTotals).map((r) => ({ ...r, chunk: 'script-tag' })));
 
@@ -196,13 +198,14 @@ const output = await build({
 });
 const chunks = (Array.isArray(output) ? output[0] : output).output.filter((o) => o.type === 'chunk');
 for (const c of chunks.sort((a, b) => Number(b.isEntry) - Number(a.isEntry) || b.code.length - a.code.length)) {
+  // Without the sourceMappingURL line that sourcemap: true adds here and npm run size's build has not.
   const code = c.code.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
   // Vite's default outDir: the map's sources are relative to where the chunk would be written.
   print(`ESM app chunk ${c.fileName}${c.isEntry ? ' (entry)' : ''}`, code, JSON.stringify(c.map), `${root}dist/${c.fileName}.map`, o4wTotals);
 }
 
-console.log('\noauth4webapi top-level functions in the bundles (min bytes), called from our code (oauth.X) or by another kept function:');
+console.log('\noauth4webapi top-level functions in the script-tag build (min bytes, gzip share), called from our code (oauth.X) or by another kept function:');
 for (const r of o4wCallers(o4wTotals)) {
   const why = [r.from.length ? `ours: ${r.from.join(', ')}` : '', r.callers.length ? `by: ${r.callers.join(', ')}` : ''].filter(Boolean).join('; ');
-  console.log(`  ${r.fn.padEnd(40)} ${String(r.min).padStart(6)}  ${why || '(module top)'}`);
+  console.log(`  ${r.fn.padEnd(40)} ${String(r.min).padStart(6)} ${String(r.gzip).padStart(5)}  ${why || '(module top)'}`);
 }
