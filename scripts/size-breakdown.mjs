@@ -19,7 +19,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { TraceMap, eachMapping, originalPositionFor } from '@jridgewell/trace-mapping';
-import { build } from 'vite';
+import { buildApp } from './size-app-build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = resolve(process.env.AQ_DIST ?? `${root}dist`);
@@ -182,21 +182,10 @@ function o4wCallers(kept) {
 const o4wTotals = new Map();
 // As served: with its sourceMappingURL line, as npm run size measures it.
 const scriptTag = readFileSync(`${dist}/aq-signin.js`, 'utf8');
-const top = [];
-top.push(...print('script-tag build dist/aq-signin.js', scriptTag, readFileSync(`${dist}/aq-signin.js.map`, 'utf8'), `${dist}/aq-signin.js.map`, o4wTotals).map((r) => ({ ...r, chunk: 'script-tag' })));
+print('script-tag build dist/aq-signin.js', scriptTag, readFileSync(`${dist}/aq-signin.js.map`, 'utf8'), `${dist}/aq-signin.js.map`, o4wTotals);
 
 // The ESM app, bundled as scripts/size.mjs does, with source maps.
-const output = await build({
-  root,
-  configFile: false,
-  logLevel: 'silent',
-  resolve: {
-    alias: { 'aq-signin/define': `${dist}/define.js` },
-    dedupe: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'oauth4webapi', 'jose'],
-  },
-  build: { write: false, minify: true, sourcemap: true, target: 'es2022', rolldownOptions: { input: `${root}scripts/size/aq-signin-app.js` } },
-});
-const chunks = (Array.isArray(output) ? output[0] : output).output.filter((o) => o.type === 'chunk');
+const chunks = await buildApp({ root, dist, entry: `${root}scripts/size/aq-signin-app.js`, sourcemap: true });
 for (const c of chunks.sort((a, b) => Number(b.isEntry) - Number(a.isEntry) || b.code.length - a.code.length)) {
   // Without the sourceMappingURL line that sourcemap: true adds here and npm run size's build has not.
   const code = c.code.replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');

@@ -23,7 +23,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
+import { buildApp } from './size-app-build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = resolve(process.env.AQ_DIST ?? `${root}dist`);
@@ -45,18 +45,7 @@ const gz = (code) => gzipSync(code, { level: 9 }).length;
  * its static imports) and lazy (the rest: only reachable through import()).
  */
 async function bundle(entry) {
-  const output = await build({
-    root,
-    configFile: false,
-    logLevel: 'silent',
-    resolve: {
-      alias: { 'aq-signin/define': `${dist}/define.js` },
-      // From this checkout whatever dist imports them, so two builds compare on the same copies.
-      dedupe: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'oauth4webapi', 'jose'],
-    },
-    build: { write: false, minify: true, target: 'es2022', rolldownOptions: { input: `${root}${entry}` } },
-  });
-  const chunks = new Map((Array.isArray(output) ? output[0] : output).output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c]));
+  const chunks = new Map((await buildApp({ root, dist, entry: `${root}${entry}` })).map((c) => [c.fileName, c]));
   const eager = new Set();
   const visit = (name) => {
     if (eager.has(name)) return;
