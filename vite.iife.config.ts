@@ -17,7 +17,8 @@ export default defineConfig({
       fileName: () => 'aq-signin.js',
     },
     // A classic script cannot load chunks: the element's lazy import of the relying party is
-    // inlined here (an ESM app gets it as a second chunk instead).
+    // inlined here (an ESM app gets it as a second chunk instead). inlineLazyImports() already
+    // makes our own import()s static; this keeps any other one in the file too.
     rolldownOptions: { output: { codeSplitting: false } },
   },
 });

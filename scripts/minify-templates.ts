@@ -14,7 +14,7 @@ export function minifyCss(css: string): string {
     .replace(/ ?([{};,>]) ?/g, '$1')
     .replace(/: /g, ':')
     .replace(/;}/g, '}')
-    .replace(/(^|[^\w.#-])0\.(?=\d)/g, '$1.')
+    .replace(/(^|[\s:,])0\.(\d+[a-z%]*)(?=[\s,;)}!/]|$)/g, '$1.$2')
     .replace(/\[([\w-]+)=(['"])([a-zA-Z_][\w-]*)\2\]/g, '[$1=$3]')
     .trim();
 }
