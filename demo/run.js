@@ -72,7 +72,7 @@ try {
     appType: 'mpa',
     clearScreen: false,
     logLevel: 'warn',
-    plugins: [demoPages(op.issuer), demoBackend({ issuer: op.issuer })],
+    plugins: [demoPages(op.issuer), demoBackend({ issuer: op.issuer, redisUrl: process.env.REDIS_URL })],
     // Lit's production build, as an app ships it: the development build would greet every page
     // load with its "Lit is in dev mode" console warning (lit.dev/docs/tools/development).
     resolve: { conditions: ['module', 'browser', 'production'] },
