@@ -7,8 +7,8 @@ import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { createClient } from 'redis';
 import { clickForPopup, count, events, loginAtOp, nextEvent, test } from './fixtures';
-import type { World } from './logout-push-world';
-import { startWorld } from './logout-push-world';
+import type { World } from './logout-push-world.mjs';
+import { startWorld } from './logout-push-world.mjs';
 
 let world: World;
 test.describe.configure({ mode: 'serial' });

@@ -9,42 +9,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
-// @ts-expect-error plain JS demo module
 import { installBackend, startBackend } from '../demo/backend/server.js';
-// @ts-expect-error plain JS demo module
 import { startOp } from '../demo/op/provider.js';
 import { freePort } from '../scripts/free-port.mjs';
-import type { RedisServer } from '../scripts/redis-server.mjs';
 import { startRedis } from '../scripts/redis-server.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-export interface World {
-  redis: RedisServer;
-  issuer: string;
-  /** Instance A: pages and backend, http://127.0.0.1:port. */
-  a: string;
-  /** Instance B: backend only, http://localhost:port. */
-  b: string;
-  /** Every logout token the OP sent, with the instance it was forwarded to and its answer. */
-  logoutTokens: { path: string; token: string; to: string; status: number }[];
-  /** Where the relay forwards the OP's back-channel logouts. */
-  forwardTo: string;
-  close(): Promise<void>;
-}
-
-async function listen(server: http.Server, port: number, host: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+/** @param {http.Server} server */
+async function listen(server, port, host) {
+  await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
 }
 
-export async function startWorld(): Promise<World> {
+/** @returns {Promise<import('./logout-push-world.d.mts').World>} */
+export async function startWorld() {
   const redis = await startRedis();
   const [opPort, aPort, bPort, relayPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const a = `http://127.0.0.1:${aPort}`;
-  const world = { redis, a, b: `http://localhost:${bPort}`, logoutTokens: [], forwardTo: '' } as unknown as World;
+  const world = { redis, a, aSameSite: `http://localhost:${aPort}`, b: `http://localhost:${bPort}`, logoutTokens: [], forwardTo: '' };
   world.forwardTo = world.b;
 
   const relay = http.createServer((req, res) => {
@@ -60,7 +45,8 @@ export async function startWorld(): Promise<World> {
   });
   await listen(relay, relayPort, '127.0.0.1');
 
-  const op = await startOp({ port: opPort, rpOrigins: [a], backchannelLogoutUri: `http://localhost:${relayPort}/api/backchannel-logout` });
+  // localhost:A too: the same pages on the OP's site, where its session iframe works (the bench).
+  const op = await startOp({ port: opPort, rpOrigins: [a, world.aSameSite], backchannelLogoutUri: `http://localhost:${relayPort}/api/backchannel-logout` });
   world.issuer = op.issuer;
   const options = { issuer: op.issuer, redisUrl: redis.url };
   const vite = await createServer({
@@ -78,7 +64,7 @@ export async function startWorld(): Promise<World> {
   const b = await startBackend({ port: bPort, ...options });
 
   world.close = async () => {
-    await Promise.allSettled([vite.close().then(() => backendA.close()), b.close(), op.close(), new Promise((r) => relay.close(r))]);
+    await Promise.allSettled([vite.close().then(() => backendA.close()), b.close(), op.close(), new Promise((resolve) => relay.close(resolve))]);
     relay.closeAllConnections();
     await redis.close();
   };
