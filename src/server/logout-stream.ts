@@ -185,7 +185,8 @@ export function createLogoutStreamHandler(options: LogoutStreamOptions): (reques
       try {
         found = checkSession(await options.identify(request), issuer);
       } catch (err) {
-        throw new AqServerError('server_error', `logout stream: the app's "identify" failed: ${describe(err)}`, { cause: err });
+        // The app's own failure: its message (a database error…) is not the page's to read.
+        throw new AqServerError('server_error', 'logout stream: the app\'s "identify" failed', { cause: err });
       }
       if (found) return found;
     }
