@@ -64,7 +64,7 @@ function unauthorized(message: string, cause?: unknown): AqServerError {
  * `sub` this user's (Back-Channel Logout §2.4: `sid` alone names one OP session, `sub` alone
  * every session of the user). A stream that knows no `sid` hears only logouts that name its `sub`.
  */
-export function matches(session: StreamSession, event: SessionEnded): boolean {
+function matches(session: StreamSession, event: SessionEnded): boolean {
   if (session.iss !== event.iss) return false;
   if (event.sid !== undefined && session.sid !== event.sid) return false;
   if (event.sub !== undefined && session.sub !== event.sub) return false;
