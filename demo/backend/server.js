@@ -50,7 +50,6 @@ const jsonResponse = (status, body, headers = {}) => new Response(JSON.stringify
  */
 export function createBackend(server, { issuer, rpOrigins = [], log = false, apiIssuers = [{ issuer, audience: CLIENT_ID }], redisUrl }) {
   const say = (...args) => { if (log) console.log('[backend]', ...args); };
-  const api = createApi(server, { issuers: apiIssuers, log: say });
   /** Backend sessions by cookie value; ended ones are remembered so the page can learn why. */
   const sessions = new Map();
   const ended = new Map();
@@ -132,6 +131,8 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false, api
     endSessions,
     identify: (request) => sessions.get(cookieValue(request, SESSION_COOKIE)) ?? null,
   });
+  // With Redis, DPoP proofs replayed to another instance are refused too.
+  const api = createApi(server, { issuers: apiIssuers, log: say, replayStore: push.replayStore });
   const onLogout = (clientId) => ({ sub, sid }) => say(`back-channel logout for ${clientId} sub=${sub} sid=${sid}`);
   // The bus ends the sessions (here and on every other instance) and tells the pages' streams.
   const backchannel = Object.fromEntries([BACKEND_CLIENT.id, AUTHSIGNAL_CLIENT.id, CLIENT_ID].map((clientId) => [
