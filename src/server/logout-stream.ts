@@ -43,7 +43,6 @@ export interface LogoutStreamOptions {
 
 interface Stream {
   session: StreamSession;
-  key: string;
   send(chunk: Uint8Array): void;
   close(): void;
 }
@@ -112,7 +111,7 @@ export function createLogoutStreamHandler(options: LogoutStreamOptions): (reques
   // The discovered issuer string is what tokens and logouts carry; parseIssuer's href may add a "/".
   let issuer = options.issuer;
 
-  /** Open streams by session key (iss, sub, sid), and by user (iss, sub) for logouts by `sub`. */
+  /** Open streams by session (iss, sub, sid: the bound), by OP session (iss, sid) and by user (iss, sub). */
   const bySession = new Map<string, Set<Stream>>();
   const bySid = new Map<string, Set<Stream>>();
   const bySub = new Map<string, Set<Stream>>();
@@ -227,7 +226,6 @@ export function createLogoutStreamHandler(options: LogoutStreamOptions): (reques
         };
         stream = {
           session,
-          key,
           send(chunk) {
             if (closed) return;
             if ((controller.desiredSize ?? 0) < -MAX_QUEUED) return stream.close();
