@@ -136,7 +136,7 @@ export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions
       try {
         await options.logoutBus.publish(ended);
       } catch (err) {
-        throw new AqServerError('server_error', `the logout was done here but could not be pushed to open pages: ${describe(err)}`, { cause: err, status: 503 });
+        throw new AqServerError('server_error', 'the logout was done here but could not be pushed to open pages: the logout bus did not answer', { cause: err, status: 503 });
       }
     }
     return empty(200);

@@ -151,7 +151,10 @@ describe('createLogoutStreamHandler: fan-out', () => {
     const lt = await op.sign({ iss: op.issuer, aud: 'rp', iat: now(), jti: randomBytes(8).toString('hex'), sub: 'alice', events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } });
     const res = await backchannel(new Request('http://localhost:5173/bcl', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: lt }) }));
     expect(res.status).toBe(503);
-    expect((await res.json()).error_description).toMatch(/could not be pushed.*Redis is not connected/);
+    const { error_description } = await res.json();
+    expect(error_description).toMatch(/could not be pushed/);
+    // The bus's own failure (a host, a Redis message) is the backend's to log, not the OP's to read.
+    expect(error_description).not.toMatch(/Redis/);
   });
 });
 
