@@ -32,10 +32,11 @@ function peekIssuer(request) {
 /**
  * The `GET /api/me` handler (`Request -> Promise<Response>`).
  * @param {typeof import('../../src/server/index.ts')} server the aq-signin/server module
- * @param {{ issuers: ApiIssuer[], log?: (...args: unknown[]) => void }} options
+ * @param {{ issuers: ApiIssuer[], log?: (...args: unknown[]) => void, replayStore?: import('../../src/server/index.ts').ReplayStore }} options
+ *   `replayStore`: where DPoP proofs' `jti`s are kept (default: in this process)
  */
-export function createApi(server, { issuers, log = () => {} }) {
-  const verifiers = new Map(issuers.map((o) => [o.issuer, server.createApiTokenVerifier(o)]));
+export function createApi(server, { issuers, log = () => {}, replayStore }) {
+  const verifiers = new Map(issuers.map((o) => [o.issuer, server.createApiTokenVerifier({ ...o, ...(replayStore ? { replayStore } : {}) })]));
   const [fallback] = verifiers.values();
 
   async function me(request) {

@@ -339,7 +339,7 @@ class DevProvider extends Provider {
  *
  * `backendOrigins`: origins whose URLs are also redirect URIs of the confidential clients
  * (`demo-backend`, `authsignal-demo`), e.g. a backend that receives form_post; rpOrigins always are.
- * `backchannelLogoutUri`: registered for both confidential clients, with `client_id=<id>` added
+ * `backchannelLogoutUri`: registered for the public client and both confidential clients, with `client_id=<id>` added
  * to its query so that one endpoint can tell them apart; none by default.
  * `openerPolicy`: a Cross-Origin-Opener-Policy value sent with every response, as large OPs do
  * (it severs a popup from its opener); none by default.
@@ -382,6 +382,9 @@ export async function startOp({
       // origins from these); which redirect URIs are accepted is the override below.
       redirect_uris: [...origins].map((o) => `${o}/`),
       post_logout_redirect_uris: [...origins].map((o) => `${o}/`),
+      // A page signed in in the browser alone hears of its logout through the backend's logout
+      // stream (its ID token, with sid, is the proof): the back-channel logout goes there too.
+      ...backchannelFor(CLIENT_ID),
     }, confidentialClient(BACKEND_CLIENT), confidentialClient(AUTHSIGNAL_CLIENT)],
     responseTypes: RESPONSE_TYPES, // the default list leaves out front-channel access tokens
     // RFC 9207: see DevProvider.

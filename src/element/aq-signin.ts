@@ -125,6 +125,7 @@ export class AqSignin extends LitElement {
     allowCrossOriginBackend: { attribute: 'allow-cross-origin-backend', type: Boolean },
     clockSkew: { attribute: 'clock-skew' },
     clockTolerance: { attribute: 'clock-tolerance' },
+    logoutEventsUrl: { attribute: 'logout-events-url' },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
@@ -190,6 +191,12 @@ export class AqSignin extends LitElement {
    * > It also keeps an expired ID token acceptable that much longer; for a clock known to be off, prefer `clock-skew`.
    */
   declare clockTolerance?: string;
+  /**
+   * The backend's logout stream (aq-signin/server `createLogoutStreamHandler`), open while a user
+   * is signed in: a sign-out at the OP reaches the page through back-channel logout, even where
+   * third-party cookies blind the session iframe. Same origin unless `allow-cross-origin-backend`.
+   */
+  declare logoutEventsUrl?: string;
   /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */

@@ -26,6 +26,7 @@ export interface AqSigninAttributes {
   'allow-cross-origin-backend'?: boolean;
   'clock-skew'?: number | string;
   'clock-tolerance'?: number | string;
+  'logout-events-url'?: string;
   theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';
   size?: 'small' | 'medium' | 'large';
   avatar?: boolean;
