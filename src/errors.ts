@@ -27,6 +27,8 @@ export type AqErrorCode =
   | 'AQ_USERINFO_FAILED'
   /** The OP's session iframe answered "error", did not answer, or did not load: monitoring stopped, the user stays signed in. */
   | 'AQ_SESSION_CHECK_UNAVAILABLE'
+  /** `logout-events-url` could not be reached, refused this session (401), went silent, or cannot hear logouts (its bus is down): a remote sign-out may go unnoticed; the user stays signed in. */
+  | 'AQ_LOGOUT_STREAM_UNAVAILABLE'
   /** `init-url` failed or answered something other than a JSON object of parameters. */
   | 'AQ_INIT_FAILED'
   /** `backend-url` answered non-2xx (`status` set) or could not be reached. */

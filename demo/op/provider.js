@@ -346,7 +346,7 @@ class DevProvider extends Provider {
  *
  * `backendOrigins`: origins whose URLs are also redirect URIs of the confidential clients
  * (`demo-backend`, `authsignal-demo`), e.g. a backend that receives form_post; rpOrigins always are.
- * `backchannelLogoutUri`: registered for both confidential clients, with `client_id=<id>` added
+ * `backchannelLogoutUri`: registered for the public client and both confidential clients, with `client_id=<id>` added
  * to its query so that one endpoint can tell them apart; none by default.
  * `openerPolicy`: a Cross-Origin-Opener-Policy value sent with every response, as large OPs do
  * (it severs a popup from its opener); none by default.
@@ -392,6 +392,9 @@ export async function startOp({
       // origins from these); which redirect URIs are accepted is the override below.
       redirect_uris: [...origins].map((o) => `${o}/`),
       post_logout_redirect_uris: [...origins].map((o) => `${o}/`),
+      // A page signed in in the browser alone hears of its logout through the backend's logout
+      // stream (its ID token, with sid, is the proof): the back-channel logout goes there too.
+      ...backchannelFor(CLIENT_ID),
     }, confidentialClient(BACKEND_CLIENT), confidentialClient(AUTHSIGNAL_CLIENT)],
     responseTypes: RESPONSE_TYPES, // the default list leaves out front-channel access tokens
     // RFC 9207: see DevProvider.
@@ -424,6 +427,7 @@ export async function startOp({
       userinfo: { enabled: true },
       revocation: { enabled: true },
       registration: { enabled: false },
+      ietfJWTAccessTokenProfile: { enabled: true, ack: 'draft-05' }, // `jwt-ietf` below
     },
     cookies: {
       keys: [randomBytes(32).toString('base64url')],
@@ -437,7 +441,9 @@ export async function startOp({
     // it, and a JWT access token (signed with the OP's key) that carries the action's outcome.
     extraParams: ['token'],
     interactions: { policy: policyWith(authsignal.check), url: (ctx, interaction) => `/interaction/${interaction.uid}` },
-    formats: { AccessToken: (ctx, token) => (token.clientId === AUTHSIGNAL_CLIENT.id ? 'jwt' : 'opaque') },
+    // The page's own tokens are RFC 9068 JWTs (6.x's `jwt-ietf`: typ at+jwt, aud its client_id)
+    // so the demo API (/api/me) can verify them without asking the OP.
+    formats: { AccessToken: (ctx, token) => ({ [AUTHSIGNAL_CLIENT.id]: 'jwt', [CLIENT_ID]: 'jwt-ietf' })[token.clientId] ?? 'opaque' },
     extraAccessTokenClaims: (ctx, token) => authsignal.accessTokenClaims(ctx, token),
     ttl: { IdToken: 60 * 60, AccessToken: accessTokenTtl, AuthorizationCode: 10 * 60 },
     // Refresh tokens of the public client rotate at every use (RFC 9700 §4.14.2): what a stolen

@@ -61,6 +61,9 @@ function register(config: AqConfig, delta: 1 | -1): void {
   issuersAt.set(config.redirectUri, issuers);
 }
 
+/** The logout stream, loaded only by clients with `logoutEventsUrl`, once someone is signed in. */
+const logoutStream = () => import('../session/logout-stream.js');
+
 /** Implicit and hybrid checks, loaded only by clients whose response type puts an ID token in the front channel. */
 const frontChannel = () => import('./front-channel.js');
 /**
@@ -99,6 +102,7 @@ export class AqClient extends EventTarget {
   #monitor?: SessionMonitor;
   #renewer?: Promise<Renewer>;
   #renewTimer?: ReturnType<typeof setTimeout>;
+  #stopListening?: () => void;
   // A dropped client may still finish a sign-in it started: the user is stored, nothing is watched.
   #disposed = false;
 
@@ -441,11 +445,43 @@ export class AqClient extends EventTarget {
   #unwatch(): void {
     this.#monitor?.stop();
     this.#monitor = undefined;
+    this.#stopListening?.();
+    this.#stopListening = undefined;
+  }
+
+  /**
+   * Opens the backend's logout stream for this user (beside the session iframe: whichever hears
+   * first signs out). The ID token is the proof of a browser-only sign-in; after `backendUrl` the
+   * backend's own session cookie is, and the token is not sent.
+   */
+  #listen(record: SignedInRecord): void {
+    const url = this.config.logoutEventsUrl;
+    if (!url || this.#disposed) return;
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    this.#stopListening = () => {
+      stopped = true;
+      stop?.();
+    };
+    const unavailable = (error: AqError) => emit(this, 'aq-error', { error });
+    logoutStream().then(({ openLogoutStream }) => {
+      if (stopped) return;
+      stop = openLogoutStream({
+        url,
+        idToken: this.config.backendUrl ? undefined : record.idToken || undefined,
+        // Cookies go only where the configuration allowed the backend to be (config.ts).
+        credentials: new URL(url).origin === location.origin ? 'same-origin' : 'include',
+        sub: record.profile.sub,
+        onLogout: () => this.#signedOut('remote'),
+        onUnavailable: unavailable,
+      });
+    }, (cause) => unavailable(new AqError('AQ_LOGOUT_STREAM_UNAVAILABLE', 'the logout stream code could not be loaded', { cause })));
   }
 
   /** Starts OIDC Session Management for the signed-in user when the OP and the response allow it. */
   async #watch(record: SignedInRecord): Promise<void> {
     this.#unwatch();
+    this.#listen(record);
     const d = await discover(this.config.issuer).catch(() => undefined);
     const iframe = d?.as.check_session_iframe;
     if (!iframe || !record.sessionState || this.config.sessionInterval === 0 || this.#records.record !== record || this.#disposed) return;

@@ -129,6 +129,13 @@ describe('backend-url and init-url on another origin', () => {
     expect(resolveConfig({ ...base, allowCrossOriginBackend: true, backendUrl: 'http://127.0.0.1:9/code' }).backendUrl).toBe('http://127.0.0.1:9/code');
   });
 
+  it('logout-events-url gets the ID token or the session cookie: the same rule', () => {
+    expect(resolveConfig({ ...base, logoutEventsUrl: '/api/logout-events' }).logoutEventsUrl).toBe(`${location.origin}/api/logout-events`);
+    expect(configError({ logoutEventsUrl: 'https://evil.example/listen' }).message).toContain('"logout-events-url" is on https://evil.example,');
+    expect(resolveConfig({ ...base, allowCrossOriginBackend: true, logoutEventsUrl: 'https://api.example/events' }).logoutEventsUrl).toBe('https://api.example/events');
+    expect(configError({ allowCrossOriginBackend: true, logoutEventsUrl: 'http://api.example/events' }).message).toContain('https');
+  });
+
   it('opens only for true, not for a string', () => {
     expect(configError({ allowCrossOriginBackend: 'false' as unknown as boolean, backendUrl: 'https://evil.example/steal' }).message).toContain('"backend-url"');
   });

@@ -64,6 +64,13 @@ export interface AqClientOptions {
    * the token goes nowhere unless the page names where.
    */
   apiOrigins?: string | string[];
+  /**
+   * The backend's logout stream (aq-signin/server `createLogoutStreamHandler`), kept open while a
+   * user is signed in: a back-channel logout at the backend signs the page out within a second,
+   * where third-party cookies blind the OP's session iframe. It receives the ID token (or, with
+   * `backendUrl`, the session cookie): same origin as the page unless `allowCrossOriginBackend`.
+   */
+  logoutEventsUrl?: string;
 }
 
 export interface AqConfig {
@@ -85,6 +92,7 @@ export interface AqConfig {
   clockTolerance: number;
   /** Exact origins (`URL.origin`) that `fetch()` sends the access token to. */
   apiOrigins: string[];
+  logoutEventsUrl?: string;
 }
 
 export { OPTIONS } from './options.js';
@@ -244,6 +252,7 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     clockSkew,
     clockTolerance,
     apiOrigins: parseOrigins(options.apiOrigins),
+    logoutEventsUrl: options.logoutEventsUrl ? backendUrl('logoutEventsUrl', options.logoutEventsUrl, options.allowCrossOriginBackend) : undefined,
   };
 }
 
@@ -268,13 +277,17 @@ function parseOrigins(value: AqClientOptions['apiOrigins']): string[] {
  * (docs/security.md): a value planted in the configuration (DOM clobbering, injected
  * markup) must not be enough to send them elsewhere.
  */
-function backendUrl(option: 'initUrl' | 'backendUrl', value: string, allowCrossOrigin: boolean | undefined): string {
+function backendUrl(option: 'initUrl' | 'backendUrl' | 'logoutEventsUrl', value: string, allowCrossOrigin: boolean | undefined): string {
   const href = pageUrl(option, value);
   const url = new URL(href);
   if (url.origin === location.origin) return href;
   // Strictly true: a property set to the string "false" must not open the door.
   if (allowCrossOrigin !== true) {
-    const what = option === 'backendUrl' ? 'it would receive the code and its PKCE code_verifier' : 'its answer would join the authorization request';
+    const what = {
+      backendUrl: 'it would receive the code and its PKCE code_verifier',
+      initUrl: 'its answer would join the authorization request',
+      logoutEventsUrl: 'it would receive the ID token or the session cookie',
+    }[option];
     throw invalid(option, `is on ${url.origin}, not on this page's origin ${location.origin}: ${what}. If that origin is yours, set "allow-cross-origin-backend" on the element (allowCrossOriginBackend in createClient())`);
   }
   return parseUrl(option, href).href;

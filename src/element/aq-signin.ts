@@ -127,6 +127,7 @@ export class AqSignin extends LitElement {
     clockSkew: { attribute: 'clock-skew' },
     clockTolerance: { attribute: 'clock-tolerance' },
     apiOrigins: { attribute: 'api-origins' },
+    logoutEventsUrl: { attribute: 'logout-events-url' },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
@@ -194,6 +195,12 @@ export class AqSignin extends LitElement {
   declare clockTolerance?: string;
   /** Space-separated origins (`https://api.example.com`) that `fetch()` sends the access token to; none by default. */
   declare apiOrigins?: string;
+  /**
+   * The backend's logout stream (aq-signin/server `createLogoutStreamHandler`), open while a user
+   * is signed in: a sign-out at the OP reaches the page through back-channel logout, even where
+   * third-party cookies blind the session iframe. Same origin unless `allow-cross-origin-backend`.
+   */
+  declare logoutEventsUrl?: string;
   /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */

@@ -27,6 +27,7 @@ export interface AqSigninAttributes {
   'clock-skew'?: number | string;
   'clock-tolerance'?: number | string;
   'api-origins'?: string;
+  'logout-events-url'?: string;
   theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';
   size?: 'small' | 'medium' | 'large';
   avatar?: boolean;
