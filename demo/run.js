@@ -58,8 +58,12 @@ try {
 
 let op;
 try {
-  // The demo backend (inside the Vite server) hears the OP's back-channel logouts.
-  op = await startOp({ port: OP_PORT, rpOrigins, backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout` });
+  // The demo backend (inside the Vite server) hears the OP's back-channel logouts. Access tokens
+  // live a minute (AQ_OP_ACCESS_TOKEN_TTL to change it), so that renewals show (docs/tokens.md).
+  op = await startOp({
+    port: OP_PORT, rpOrigins, backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout`,
+    accessTokenTtl: Number(process.env.AQ_OP_ACCESS_TOKEN_TTL) || 60,
+  });
 } catch (err) {
   fail(err, OP_PORT, 'the dev OP');
 }

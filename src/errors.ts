@@ -32,7 +32,15 @@ export type AqErrorCode =
   /** `init-url` failed or answered something other than a JSON object of parameters. */
   | 'AQ_INIT_FAILED'
   /** `backend-url` answered non-2xx (`status` set) or could not be reached. */
-  | 'AQ_BACKEND_FAILED';
+  | 'AQ_BACKEND_FAILED'
+  /**
+   * A token renewal could not reach the OP (network, 5xx) or the silent renewal got no answer:
+   * retried with back-off, the user stays signed in. A renewal the OP refuses is an `aq-logout`
+   * with reason `renewal-refused` instead.
+   */
+  | 'AQ_TOKEN_RENEWAL_FAILED'
+  /** `getAccessToken()` or `fetch()` was called while no user is signed in (or signed out meanwhile). */
+  | 'AQ_NOT_SIGNED_IN';
 
 export interface AqErrorOptions {
   cause?: unknown;

@@ -17,6 +17,17 @@ function configError(options: Partial<AqClientOptions>): AqError {
 }
 
 describe('resolveConfig', () => {
+  it('takes api-origins as exact origins only: https, or http on localhost; none by default', () => {
+    expect(resolveConfig(base).apiOrigins).toEqual([]);
+    expect(resolveConfig({ ...base, apiOrigins: ' https://api.example  http://localhost:8080 ' }).apiOrigins).toEqual(['https://api.example', 'http://localhost:8080']);
+    expect(resolveConfig({ ...base, apiOrigins: ['https://api.example'] }).apiOrigins).toEqual(['https://api.example']);
+    expect(configError({ apiOrigins: 'https://api.example/' }).message).toContain('"api-origins" must list exact origins such as "https://api.example"');
+    expect(configError({ apiOrigins: 'https://api.example/v1' }).message).toContain('exact origins');
+    expect(configError({ apiOrigins: 'https://*.example.com' }).message).toMatch(/"api-origins"/);
+    expect(configError({ apiOrigins: 'http://api.example' }).message).toContain('https');
+    expect(configError({ apiOrigins: 'api.example' }).message).toContain('absolute URL');
+  });
+
   it('names the missing attribute', () => {
     expect(configError({ issuer: '' }).message).toContain('"issuer" is required');
     expect(configError({ clientId: '' }).message).toContain('"client-id" is required');

@@ -59,6 +59,12 @@ export interface AqClientOptions {
    */
   clockTolerance?: number | string;
   /**
+   * Origins `fetch()` attaches the access token to (`https://api.example.com`; http only on
+   * localhost): space separated, or an array. Exact origins, no wildcard, no path. Default none:
+   * the token goes nowhere unless the page names where.
+   */
+  apiOrigins?: string | string[];
+  /**
    * The backend's logout stream (aq-signin/server `createLogoutStreamHandler`), kept open while a
    * user is signed in: a back-channel logout at the backend signs the page out within a second,
    * where third-party cookies blind the OP's session iframe. It receives the ID token (or, with
@@ -84,6 +90,8 @@ export interface AqConfig {
   backendUrl?: string;
   clockSkew: number;
   clockTolerance: number;
+  /** Exact origins (`URL.origin`) that `fetch()` sends the access token to. */
+  apiOrigins: string[];
   logoutEventsUrl?: string;
 }
 
@@ -243,8 +251,24 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     backendUrl: options.backendUrl ? backendUrl('backendUrl', options.backendUrl, options.allowCrossOriginBackend) : undefined,
     clockSkew,
     clockTolerance,
+    apiOrigins: parseOrigins(options.apiOrigins),
     logoutEventsUrl: options.logoutEventsUrl ? backendUrl('logoutEventsUrl', options.logoutEventsUrl, options.allowCrossOriginBackend) : undefined,
   };
+}
+
+/**
+ * The origins the access token may go to. A bearer token is as good as the user to whoever gets
+ * it, so each must be exactly an origin (a path or wildcard would suggest a narrower or wider
+ * grant than the origin check gives) and use TLS outside localhost.
+ */
+function parseOrigins(value: AqClientOptions['apiOrigins']): string[] {
+  const list = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value ?? [];
+  if (!Array.isArray(list)) throw invalid('apiOrigins', 'must be space-separated origins or an array of them');
+  return list.map((o) => {
+    const url = parseUrl('apiOrigins', String(o));
+    if (url.origin !== o || o.includes('*')) throw invalid('apiOrigins', `must list exact origins such as "${url.origin}" (no path, no wildcard), got "${o}"`);
+    return o;
+  });
 }
 
 /**

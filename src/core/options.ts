@@ -6,5 +6,5 @@ import type { AqClientOptions } from './config.js';
 export const OPTIONS = [
   'issuer', 'clientId', 'scope', 'responseType', 'responseMode', 'display', 'redirectUri', 'prompt',
   'loginHint', 'uiLocales', 'acrValues', 'maxAge', 'authParams', 'storage', 'sessionInterval',
-  'initUrl', 'backendUrl', 'allowCrossOriginBackend', 'clockSkew', 'clockTolerance', 'logoutEventsUrl',
+  'initUrl', 'backendUrl', 'allowCrossOriginBackend', 'clockSkew', 'clockTolerance', 'logoutEventsUrl', 'apiOrigins',
 ] as const satisfies readonly (keyof AqClientOptions)[];

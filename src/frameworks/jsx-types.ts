@@ -26,6 +26,7 @@ export interface AqSigninAttributes {
   'allow-cross-origin-backend'?: boolean;
   'clock-skew'?: number | string;
   'clock-tolerance'?: number | string;
+  'api-origins'?: string;
   'logout-events-url'?: string;
   theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';
   size?: 'small' | 'medium' | 'large';
