@@ -468,7 +468,7 @@ export class AqClient extends EventTarget {
       if (stopped) return;
       stop = openLogoutStream({
         url,
-        idToken: this.config.backendUrl ? undefined : record.idToken || undefined,
+        idToken: this.config.backendUrl ? undefined : () => (this.#records.record ?? record).idToken || undefined,
         // Cookies go only where the configuration allowed the backend to be (config.ts).
         credentials: new URL(url).origin === location.origin ? 'same-origin' : 'include',
         sub: record.profile.sub,

@@ -47,9 +47,10 @@ afterEach(() => {
 
 const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
-function open(idToken?: string) {
+function open(token?: string | (() => string)) {
   const onLogout = vi.fn();
   const errors: AqError[] = [];
+  const idToken = typeof token === 'string' ? () => token : token;
   const stop = openLogoutStream({ url: 'https://rp.example/api/logout-events', idToken, credentials: 'same-origin', sub: 'alice', onLogout, onUnavailable: (e) => errors.push(e) });
   stops.push(stop);
   return { onLogout, errors, stop };
@@ -116,6 +117,16 @@ describe('openLogoutStream', () => {
     await tick(50);
     expect(calls.length).toBeGreaterThan(3);
     expect(errors.map((e) => e.code)).toEqual(['AQ_LOGOUT_STREAM_UNAVAILABLE']);
+  });
+
+  it('reconnects with the ID token of now: a renewal\'s, not the expired one it opened with', async () => {
+    let token = 'first.id.token';
+    open(() => token);
+    await tick();
+    token = 'renewed.id.token';
+    calls[0]!.end();
+    await tick();
+    expect(calls.map((c) => JSON.parse(c.init.body as string).id_token)).toEqual(['first.id.token', 'renewed.id.token']);
   });
 
   it('401: reported, not retried, not a sign-out', async () => {

@@ -3,8 +3,12 @@ import { AqError } from '../errors.js';
 export interface LogoutStreamOptions {
   /** The backend's logout stream (`createLogoutStreamHandler` of aq-signin/server). */
   url: string;
-  /** The proof of a browser-only sign-in; without it the backend's session cookie is the proof. */
-  idToken?: string;
+  /**
+   * The proof of a browser-only sign-in, read at each (re)connection: a renewal's newer ID token
+   * keeps the stream openable after the first one expires. Without it the backend's session
+   * cookie is the proof.
+   */
+  idToken?: () => string | undefined;
   credentials: RequestCredentials;
   /** The signed-in user: a logout for anyone else is not this page's. */
   sub: string;
@@ -58,7 +62,7 @@ export function openLogoutStream(o: LogoutStreamOptions): () => void {
         credentials: o.credentials,
         cache: 'no-store',
         headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-        body: JSON.stringify(o.idToken ? { id_token: o.idToken } : {}),
+        body: JSON.stringify((token => token ? { id_token: token } : {})(o.idToken?.())),
         signal: controller.signal,
       });
       // The proof is refused (a session that ended here, an expired ID token): trying again
