@@ -42,8 +42,9 @@ document.addEventListener('aq-logout', async (e) => {
   const cause = signedOutBecause.get(e.target);
   signedOutBecause.delete(e.target);
   logEvent('aq-logout', cause ? `reason: ${cause} (${e.target.id})` : `reason: ${e.detail.reason} (${e.target.id})`);
-  // A sign-out with the button ends the backend session that sign-in started.
-  if (!cause) await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
+  // A sign-out with the button ends the backend session that sign-in started ("remote": the
+  // logout stream says the OP's back-channel logout already ended it).
+  if (!cause && e.detail.reason === 'user') await fetch('/api/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
   refreshSession();
 });
 document.addEventListener('aq-error', (e) => {

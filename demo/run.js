@@ -58,8 +58,12 @@ try {
 
 let op;
 try {
-  // The demo backend (inside the Vite server) hears the OP's back-channel logouts.
-  op = await startOp({ port: OP_PORT, rpOrigins, backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout` });
+  // The demo backend (inside the Vite server) hears the OP's back-channel logouts. Access tokens
+  // live a minute (AQ_OP_ACCESS_TOKEN_TTL to change it), so that renewals show (docs/tokens.md).
+  op = await startOp({
+    port: OP_PORT, rpOrigins, backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout`,
+    accessTokenTtl: Number(process.env.AQ_OP_ACCESS_TOKEN_TTL) || 60,
+  });
 } catch (err) {
   fail(err, OP_PORT, 'the dev OP');
 }
@@ -72,7 +76,7 @@ try {
     appType: 'mpa',
     clearScreen: false,
     logLevel: 'warn',
-    plugins: [demoPages(op.issuer), demoBackend({ issuer: op.issuer })],
+    plugins: [demoPages(op.issuer), demoBackend({ issuer: op.issuer, redisUrl: process.env.REDIS_URL })],
     // Lit's production build, as an app ships it: the development build would greet every page
     // load with its "Lit is in dev mode" console warning (lit.dev/docs/tools/development).
     resolve: { conditions: ['module', 'browser', 'production'] },
@@ -91,6 +95,7 @@ for (const line of redirectUriLines(rpOrigins)) console.log(`           ${line}`
 console.log(`Demo page: http://localhost:${RP_PORT}/ (popup), http://localhost:${RP_PORT}/redirect.html (redirect), http://localhost:${RP_PORT}/backend.html (backend hand-off, Authsignal-style)`);
 console.log('');
 console.log(`Open http://localhost:${RP_PORT}/ and click Sign in (any user name and password work)`);
+console.log(`Remote sign-out push: ${process.env.REDIS_URL ? `logout bus and replay store in Redis at ${process.env.REDIS_URL}` : 'in this process (REDIS_URL=redis://127.0.0.1:6379 to share them through Redis)'}`);
 console.log('Ctrl-C stops both.');
 
 let stopping = false;

@@ -4,7 +4,6 @@
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import * as oauth from 'oauth4webapi';
-// @ts-expect-error plain JS helper
 import { freePort } from '../scripts/free-port.mjs';
 // @ts-expect-error plain JS OP
 import { startTokensOp } from './ops/tokens-op.js';

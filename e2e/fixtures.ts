@@ -27,7 +27,7 @@ export const OP = 'http://localhost:3100';
 export const PAGE = '/e2e/pages/signin.html';
 
 export interface AqEvent {
-  type: 'aq-profile' | 'aq-logout' | 'aq-error' | 'aq-backend';
+  type: 'aq-profile' | 'aq-logout' | 'aq-error' | 'aq-backend' | 'aq-token';
   detail: any;
   at: number;
 }

@@ -21,8 +21,8 @@ test.afterAll(async () => {
 });
 
 interface AqEvent {
-  type: 'aq-profile' | 'aq-logout' | 'aq-error' | 'aq-backend';
-  detail: { profile?: Record<string, unknown>; error?: { code: string; message: string } };
+  type: 'aq-profile' | 'aq-logout' | 'aq-error' | 'aq-backend' | 'aq-token';
+  detail: { profile?: Record<string, unknown>; error?: { code: string; message: string }; reason?: string };
 }
 type Expected = { accept: true } | { code: string; message: RegExp };
 
@@ -150,3 +150,26 @@ for (const display of ['popup', 'redirect']) {
     expect(await signedInKid(page)).toBe('rsa-b');
   });
 }
+
+// Renewal (docs/tokens.md): the OP's access tokens live 10 s, renewed after 7.5 s by refresh token.
+test('ok-refresh: the renewal is taken, with aq-token only', async ({ page }) => {
+  hostile.setCase('ok-refresh');
+  await open(page);
+  await expectSignedIn(page, await clickForOutcome(page), 'ok-refresh');
+  await page.waitForFunction(() => (window as any).__aqEvents.some((e: AqEvent) => e.type === 'aq-token'), undefined, { timeout: 12_000 });
+  expect((await events(page)).map((e) => e.type)).toEqual(['aq-profile', 'aq-token']);
+});
+
+test('refresh-other-sub: a renewal whose ID token names another user signs out ("renewal-refused")', async ({ page }) => {
+  hostile.setCase('refresh-other-sub');
+  await open(page);
+  await expectSignedIn(page, await clickForOutcome(page), 'refresh-other-sub');
+  await page.waitForFunction(() => (window as any).__aqEvents.some((e: AqEvent) => e.type === 'aq-logout'), undefined, { timeout: 12_000 });
+  const after = (await events(page)).slice(1);
+  expect(after.map((e) => e.type)).toEqual(['aq-error', 'aq-logout']);
+  expect(after[0].detail.error?.code).toBe('AQ_ID_TOKEN_INVALID');
+  expect(after[0].detail.error?.message).toMatch(/"sub" "someone-else"/);
+  expect(after[1].detail.reason).toBe('renewal-refused');
+  expect(await storedUsers(page)).toEqual([]);
+  await expect(page.locator('aq-signin')).not.toHaveAttribute('signed-in');
+});

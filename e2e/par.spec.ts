@@ -3,7 +3,6 @@
 // authorization endpoint with a request_uri, inside the click, with nothing awaited in between.
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
-// @ts-expect-error plain JS helper
 import { freePort } from '../scripts/free-port.mjs';
 // @ts-expect-error plain JS OP
 import { startTokensOp } from './ops/tokens-op.js';

@@ -66,15 +66,35 @@ const frameworkPage = {
   },
 };
 
+// e2e/tokens.spec.ts: the token requests the OP answered, by grant type and user (each test signs
+// in a user of its own), at GET /e2e/token-requests?grant=refresh_token&sub=<login> -> { count }.
+const tokenRequests = new Map();
+const tokenCounter = {
+  name: 'aq-e2e-token-counter',
+  configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== '/e2e/token-requests') return next();
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ count: tokenRequests.get(`${url.searchParams.get('grant')} ${url.searchParams.get('sub')}`) ?? 0 }));
+    });
+  },
+};
+
 // The demo backend runs inside the Vite server (/api/*) and hears the OP's back-channel logouts.
-const op = await startOp({ port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`], backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout` });
+// Access tokens live 10 s, so that tests see renewals (docs/tokens.md); ID tokens an hour.
+const op = await startOp({
+  port: OP_PORT, rpOrigins: [`http://localhost:${RP_PORT}`], backchannelLogoutUri: `http://localhost:${RP_PORT}/api/backchannel-logout`,
+  accessTokenTtl: 10,
+  onTokenRequest: (grant, sub) => tokenRequests.set(`${grant} ${sub}`, (tokenRequests.get(`${grant} ${sub}`) ?? 0) + 1),
+});
 const vite = await createServer({
   configFile: false,
   root,
   appType: 'mpa',
   clearScreen: false,
   logLevel: 'warn',
-  plugins: [strictPage, coopPage, frameworkPage, demoBackend({ issuer: op.issuer }), svelte()],
+  plugins: [strictPage, coopPage, frameworkPage, tokenCounter, demoBackend({ issuer: op.issuer }), svelte()],
   // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
   optimizeDeps: { entries: ['e2e/pages/*.html', 'e2e/pages/*.js'], include: ['lit', 'oauth4webapi', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },

@@ -15,6 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { chromium } from '@playwright/test';
 import { chromiumPath } from '../e2e/browser-path.mjs';
+import { tokenRows } from './bench-tokens.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const OP = 'http://localhost:3100';
@@ -231,6 +232,10 @@ row('check_session polls per minute, visible', idleFig('ours', 'visible', 0), id
 row('check_session polls per minute, hidden', idleFig('ours', 'hidden', 0), idleFig('theirs', 'hidden', 0), 0);
 row('main-thread ms per poll', idleSpread('ours', 'perPoll', 2), idleSpread('theirs', 'perPoll', 2));
 row('OP logout -> page signed out (ms)', idleSpread('ours', 'logout', 0), idleSpread('theirs', 'logout', 0), 'interval + 1000');
+
+// 6. Renewal (docs/tokens.md): one renewal, and refresh requests at the OP per expiry with 1, 2
+// and 5 tabs, beside oidc-client-ts with automaticSilentRenew and refresh tokens.
+await tokenRows(browser, row);
 
 await browser.close();
 servers.kill('SIGTERM');

@@ -1,7 +1,12 @@
 import MagicString from 'magic-string';
 import type { Plugin } from 'vite';
 
-/** Whitespace-insensitive CSS: comments and indentation out, nothing else touched. */
+/**
+ * Comments and indentation out, and two spellings CSS defines as the same value: `0.5em` is
+ * `.5em` (a number's leading zero, CSS Syntax §4.3.12) and `[theme='grey']` is `[theme=grey]`
+ * (an attribute value that is an identifier needs no quotes, Selectors 4 §6.1). These strings ship
+ * as written in every app that bundles us (minifiers keep template literals verbatim).
+ */
 export function minifyCss(css: string): string {
   return css
     .replace(/\/\*[\s\S]*?\*\//g, '')
@@ -9,6 +14,8 @@ export function minifyCss(css: string): string {
     .replace(/ ?([{};,>]) ?/g, '$1')
     .replace(/: /g, ':')
     .replace(/;}/g, '}')
+    .replace(/(^|[\s:,])0\.(\d+[a-z%]*)(?=[\s,;)}!/]|$)/g, '$1.$2')
+    .replace(/\[([\w-]+)=(['"])([a-zA-Z_][\w-]*)\2\]/g, '[$1=$3]')
     .trim();
 }
 

@@ -15,12 +15,15 @@
 // server sends it; a row of several chunks is the sum of their sizes.
 //   eager = the entry chunk and its static imports: what loads before the button can paint;
 //   lazy  = the chunks only reachable by import(): the relying party that loads on connect.
+// The "page loads" rows say what one page loads for its configuration: the eager chunks and what
+// they import() as the element connects (every page), plus the lazy chunks of the options it sets.
+// They carry no budget of their own.
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'vite';
+import { buildApp } from './size-app-build.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = resolve(process.env.AQ_DIST ?? `${root}dist`);
@@ -42,18 +45,7 @@ const gz = (code) => gzipSync(code, { level: 9 }).length;
  * its static imports) and lazy (the rest: only reachable through import()).
  */
 async function bundle(entry) {
-  const output = await build({
-    root,
-    configFile: false,
-    logLevel: 'silent',
-    resolve: {
-      alias: { 'aq-signin/define': `${dist}/define.js` },
-      // From this checkout whatever dist imports them, so two builds compare on the same copies.
-      dedupe: ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'oauth4webapi', 'jose'],
-    },
-    build: { write: false, minify: true, target: 'es2022', rolldownOptions: { input: `${root}${entry}` } },
-  });
-  const chunks = new Map((Array.isArray(output) ? output[0] : output).output.filter((o) => o.type === 'chunk').map((c) => [c.fileName, c]));
+  const chunks = new Map((await buildApp({ root, dist, entry: `${root}${entry}` })).map((c) => [c.fileName, c]));
   const eager = new Set();
   const visit = (name) => {
     if (eager.has(name)) return;
@@ -67,7 +59,50 @@ async function bundle(entry) {
   };
   const e = part(true);
   const l = part(false);
-  return { eager: e, lazy: l, all: { files: [...e.files, ...l.files], min: e.min + l.min, gzip: e.gzip + l.gzip } };
+  return { chunks, eagerFiles: eager, eager: e, lazy: l, all: { files: [...e.files, ...l.files], min: e.min + l.min, gzip: e.gzip + l.gzip } };
+}
+
+/** The src/ files a dist module was built from (its source map), to tell what a lazy chunk is for. */
+function distSources(id) {
+  if (!existsSync(`${id}.map`)) return [];
+  return JSON.parse(readFileSync(`${id}.map`, 'utf8')).sources.map((s) => resolve(dirname(id), s));
+}
+
+/**
+ * What a page loads per configuration. Every page loads the eager chunks and what they import()
+ * (the relying party, as the element connects) with its static imports; the other lazy chunks load
+ * only when a configuration asks for them, told apart by the sources they were built from.
+ */
+function perConfiguration(app) {
+  const { chunks, eagerFiles } = app;
+  const always = new Set(eagerFiles);
+  const visit = (name) => {
+    if (always.has(name)) return;
+    always.add(name);
+    for (const dep of chunks.get(name).imports) visit(dep);
+  };
+  for (const name of eagerFiles) for (const dep of chunks.get(name).dynamicImports) visit(dep);
+  const kinds = [
+    { id: 'implicit-hybrid', what: 'implicit/hybrid (front-channel ID token)', test: /\/src\/core\/front-channel\.ts$/ },
+    { id: 'backend', what: 'backend hand-off (backend-url, init-url)', test: /\/src\/core\/backend\.ts$/ },
+  ];
+  const extra = new Map(kinds.map((k) => [k.id, []]));
+  const other = [];
+  for (const c of chunks.values()) {
+    if (always.has(c.fileName)) continue;
+    const sources = c.moduleIds.flatMap((id) => (id.startsWith(dist) ? distSources(id) : []));
+    const kind = kinds.find((k) => sources.some((s) => k.test.test(s)));
+    (kind ? extra.get(kind.id) : other).push(c);
+  }
+  const sum = (list) => ({ files: list.map((c) => c.fileName), min: list.reduce((n, c) => n + c.code.length, 0), gzip: list.reduce((n, c) => n + gz(c.code), 0) });
+  const base = sum([...always].map((f) => chunks.get(f)));
+  const rows = [{ id: 'page-default', what: 'page loads: default (code, popup, no backend)', ...base }];
+  for (const k of kinds) {
+    const add = sum(extra.get(k.id));
+    rows.push({ id: `page-${k.id}`, what: `  with ${k.what}`, files: [...base.files, ...add.files], min: base.min + add.min, gzip: base.gzip + add.gzip, extra: add.gzip });
+  }
+  if (other.length) rows.push({ id: 'page-other-lazy', what: `  other lazy chunks (${other.length}), by their own option`, ...sum(other) });
+  return rows;
 }
 
 /** Whether dist/define.js, or a module it imports statically, imports another module lazily. */
@@ -96,6 +131,7 @@ const rows = [
   { id: 'esm-all', what: '  = everything it can load', ...ours.all, budget: lit.all.gzip },
   { id: 'lit-oidc-client-ts', what: 'oidc-client-ts 3.5 UserManager + Lit button', ...lit.all },
   { id: 'oidc-client-ts', what: '(info) oidc-client-ts 3.5 redirect client, no UI', ...noUi.all },
+  ...perConfiguration(ours),
 ];
 const ratio = ours.all.gzip / lit.all.gzip;
 const problems = rows.filter((r) => r.budget !== undefined && r.gzip > r.budget).map((r) => `${r.what.trim()}: ${r.gzip} > ${r.budget} B gzip`);

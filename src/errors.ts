@@ -27,10 +27,21 @@ export type AqErrorCode =
   | 'AQ_USERINFO_FAILED'
   /** The OP's session iframe answered "error", did not answer, or did not load: monitoring stopped, the user stays signed in. */
   | 'AQ_SESSION_CHECK_UNAVAILABLE'
+  /** `logout-events-url` could not be reached, refused this session (401), went silent, or cannot hear logouts (its bus is down): a remote sign-out may go unnoticed; the user stays signed in. */
+  | 'AQ_LOGOUT_STREAM_UNAVAILABLE'
   /** `init-url` failed or answered something other than a JSON object of parameters. */
   | 'AQ_INIT_FAILED'
   /** `backend-url` answered non-2xx (`status` set) or could not be reached. */
   | 'AQ_BACKEND_FAILED'
+  /**
+   * A token renewal could not reach the OP (network, 5xx) or the silent renewal got no answer:
+   * retried with back-off, the user stays signed in. A renewal the OP refuses is an `aq-logout`
+   * with reason `renewal-refused` instead.
+   */
+  | 'AQ_TOKEN_RENEWAL_FAILED'
+  /** `getAccessToken()` or `fetch()` was called while no user is signed in (or signed out meanwhile). */
+  | 'AQ_NOT_SIGNED_IN'
+
   /** The pushed authorization request (PAR, RFC 9126) was refused by the OP (`error` set) or could not be sent. */
   | 'AQ_PAR_FAILED';
 

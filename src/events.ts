@@ -1,14 +1,19 @@
 import type { AqError } from './errors.js';
 import type { AqProfile } from './core/store.js';
 
-/** Why the user is no longer signed in. */
-export type AqLogoutReason = 'user' | 'remote' | 'expired' | 'other-tab';
+/**
+ * Why the user is no longer signed in. `renewal-refused`: the OP refused to renew the tokens
+ * (`invalid_grant`: refresh token revoked or expired), or its renewal named another user.
+ */
+export type AqLogoutReason = 'user' | 'remote' | 'expired' | 'other-tab' | 'renewal-refused';
 
 /** Detail of each event `<aq-signin>` dispatches. */
 export interface AqEventDetail {
   'aq-profile': { profile: AqProfile };
   'aq-logout': { reason: AqLogoutReason };
   'aq-error': { error: AqError };
+  /** The access token was renewed (here or in another tab); `expiresAt` in seconds since the epoch, when known. */
+  'aq-token': { accessToken: string; expiresAt?: number };
   /** With `backend-url`: the backend's answer to the hand-off (`body` parsed as JSON when it is). */
   'aq-backend': { status: number; body: unknown };
 }

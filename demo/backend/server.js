@@ -14,10 +14,17 @@
 //   POST /api/backchannel-logout   OpenID Back-Channel Logout (form `logout_token`); `?client_id=` picks the client.
 //   GET  /api/session              { active: true, sub, client_id, profile, ... } or { active: false, ended? }.
 //   POST /api/logout               ends the backend session here (not at the OP).
+//   GET  /api/me                   the protected API (./api.js): the access token's claims, Bearer or DPoP.
+//   POST /api/logout-events        the page's logout stream (Server-Sent Events; session cookie or
+//                                    { id_token } of the public client `demo`); see ./logout-push.js.
+// With `redisUrl` (REDIS_URL under `npm run demo`) the logout bus and the back-channel replay
+// store are in Redis, so that several instances of this backend share them.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { AUTHSIGNAL_CLIENT, BACKEND_CLIENT } from '../op/provider.js';
+import { AUTHSIGNAL_CLIENT, BACKEND_CLIENT, CLIENT_ID } from '../op/provider.js';
+import { createApi } from './api.js';
+import { createLogoutPush } from './logout-push.js';
 
 export const SESSION_COOKIE = 'aq_demo_session';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,9 +45,10 @@ const jsonResponse = (status, body, headers = {}) => new Response(JSON.stringify
 /**
  * The backend's routes as one `Request -> Response | null` function (null: not a backend route).
  * @param {typeof import('../../src/server/index.ts')} server the aq-signin/server module
- * @param {{ issuer: string, rpOrigins?: string[], log?: boolean }} options
+ * @param {{ issuer: string, rpOrigins?: string[], log?: boolean, apiIssuers?: import('./api.js').ApiIssuer[], redisUrl?: string }} options
+ *   `apiIssuers`: whose access tokens /api/me takes (default: the dev OP's, for the `demo` client)
  */
-export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
+export function createBackend(server, { issuer, rpOrigins = [], log = false, apiIssuers = [{ issuer, audience: CLIENT_ID }], redisUrl }) {
   const say = (...args) => { if (log) console.log('[backend]', ...args); };
   /** Backend sessions by cookie value; ended ones are remembered so the page can learn why. */
   const sessions = new Map();
@@ -105,22 +113,32 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
     },
   });
 
-  const onLogout = (clientId) => ({ sub, sid }) => {
-    let n = 0;
+  // sid names one OP session; without it every session of the user ends. Run on every instance
+  // for a logout any of them heard (the logout bus), so clientId is only known for the log.
+  const endSessions = ({ sub, sid }) => {
     for (const [id, s] of sessions) {
-      // sid names one OP session; without it every session of the user at this client ends.
-      if (s.client_id === clientId && (sid ? s.sid === sid : s.sub === sub)) {
+      if (sid ? s.sid === sid && (!sub || s.sub === sub) : s.sub === sub) {
         sessions.delete(id);
         ended.set(id, { reason: 'backchannel-logout', at: new Date().toISOString() });
-        n += 1;
+        say(`session of ${s.sub} (${s.client_id}, sid ${s.sid}) ended by a back-channel logout`);
       }
     }
-    say(`back-channel logout for ${clientId} sub=${sub} sid=${sid}: ${n} session(s) ended`);
   };
-  const backchannel = {
-    [BACKEND_CLIENT.id]: server.createBackchannelLogoutHandler({ issuer, clientId: BACKEND_CLIENT.id, onLogout: onLogout(BACKEND_CLIENT.id) }),
-    [AUTHSIGNAL_CLIENT.id]: server.createBackchannelLogoutHandler({ issuer, clientId: AUTHSIGNAL_CLIENT.id, onLogout: onLogout(AUTHSIGNAL_CLIENT.id) }),
-  };
+  const push = createLogoutPush(server, {
+    issuer,
+    redisUrl,
+    say,
+    endSessions,
+    identify: (request) => sessions.get(cookieValue(request, SESSION_COOKIE)) ?? null,
+  });
+  // With Redis, DPoP proofs replayed to another instance are refused too.
+  const api = createApi(server, { issuers: apiIssuers, log: say, replayStore: push.replayStore });
+  const onLogout = (clientId) => ({ sub, sid }) => say(`back-channel logout for ${clientId} sub=${sub} sid=${sid}`);
+  // The bus ends the sessions (here and on every other instance) and tells the pages' streams.
+  const backchannel = Object.fromEntries([BACKEND_CLIENT.id, AUTHSIGNAL_CLIENT.id, CLIENT_ID].map((clientId) => [
+    clientId,
+    server.createBackchannelLogoutHandler({ issuer, clientId, onLogout: onLogout(clientId), logoutBus: push.bus, replayStore: push.replayStore }),
+  ]));
 
   const formPost = Object.fromEntries(['/', '/redirect.html', '/e2e/pages/signin.html'].map((page) => [page, server.createFormPostHandler({ returnTo: page })]));
 
@@ -185,20 +203,22 @@ export function createBackend(server, { issuer, rpOrigins = [], log = false }) {
         const handler = backchannel[url.searchParams.get('client_id') ?? BACKEND_CLIENT.id];
         return handler ? handler(request) : jsonResponse(400, { error: 'invalid_request', error_description: 'unknown client_id' });
       }
+      case '/api/logout-events': return push.stream(request);
       case '/api/session': return session(request);
       case '/api/logout': return logout(request);
+      case '/api/me': return api(request);
       default: return null;
     }
   }
 
-  return { handle, sessions };
+  return { handle, sessions, close: push.close };
 }
 
 /**
  * The demo backend as Connect middleware of a Vite dev server: `/api/*` is answered here, the rest
  * goes on. The TypeScript helpers are loaded through `vite.ssrLoadModule` at the first request.
  * @param {import('vite').ViteDevServer} vite
- * @param {{ issuer: string, rpOrigins?: string[], log?: boolean, origin?: string }} options `origin`: the
+ * @param {{ issuer: string, rpOrigins?: string[], log?: boolean, origin?: string, redisUrl?: string }} options `origin`: the
  *   public origin of the pages and backend (default: the request's Host, loopback hosts only)
  */
 export function backendMiddleware(vite, options) {
@@ -284,6 +304,7 @@ export async function startBackend({ port = 5180, ...options }) {
         httpServer.closeAllConnections();
       });
       await vite.close();
+      await backend.close();
     },
   };
 }

@@ -19,6 +19,12 @@
 // - Confidential client `demo-unsigned` (client_secret_basic, code only): its token-endpoint ID
 //   token is unsigned (`id_token_signed_response_alg: 'none'`), as Authentiq's are for clients
 //   that authenticate with their credentials; redirect URI `<rp origin>/` exactly.
+// - Refresh tokens (issue 15): the public client `demo` gets one when it asks `offline_access`
+//   with `prompt=consent` (OIDC Core §11; without consent the OP drops the scope), rotated at every
+//   use (a consumed one answers invalid_grant and revokes the whole grant). Access tokens live
+//   `accessTokenTtl` seconds (env AQ_OP_ACCESS_TOKEN_TTL; default 3600) so that renewals show.
+//   Revocation (RFC 7009) at /token/revocation, no client authentication for `demo`.
+//   `onTokenRequest(grantType, sub)` is called for every token request (e2e counts refreshes).
 // - Signing keys are generated at each start (RS256 signs ID tokens; an ES256 key sits beside it
 //   in the JWKS), so tokens from an earlier run never verify against a new one.
 import http from 'node:http';
@@ -53,6 +59,7 @@ export const RESPONSE_TYPES = [
 // Scope -> claims. Standard scopes per OIDC Core 5.4; aq:* is Authentiq's vocabulary.
 const SCOPE_CLAIMS = {
   openid: ['sub'],
+  offline_access: [],
   profile: ['name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username',
     'profile', 'picture', 'website', 'gender', 'birthdate', 'zoneinfo', 'locale', 'updated_at'],
   email: ['email', 'email_verified'],
@@ -339,15 +346,18 @@ class DevProvider extends Provider {
  *
  * `backendOrigins`: origins whose URLs are also redirect URIs of the confidential clients
  * (`demo-backend`, `authsignal-demo`), e.g. a backend that receives form_post; rpOrigins always are.
- * `backchannelLogoutUri`: registered for both confidential clients, with `client_id=<id>` added
+ * `backchannelLogoutUri`: registered for the public client and both confidential clients, with `client_id=<id>` added
  * to its query so that one endpoint can tell them apart; none by default.
  * `openerPolicy`: a Cross-Origin-Opener-Policy value sent with every response, as large OPs do
  * (it severs a popup from its opener); none by default.
- * @param {{ port?: number, rpOrigins?: string[], backendOrigins?: string[], backchannelLogoutUri?: string, openerPolicy?: string, log?: boolean }} [options]
+ * `accessTokenTtl`: seconds an access token lives (refresh tokens: see the header).
+ * `onTokenRequest`: called with the grant_type and user (when known) of every token request answered.
+ * @param {{ port?: number, rpOrigins?: string[], backendOrigins?: string[], backchannelLogoutUri?: string, openerPolicy?: string, log?: boolean, accessTokenTtl?: number, onTokenRequest?: (grantType: string, sub?: string) => void }} [options]
  * @returns {Promise<{ issuer: string, provider: import('oidc-provider').Provider, close: () => Promise<void> }>}
  */
 export async function startOp({
   port = 3000, rpOrigins = ['http://localhost:5173'], backendOrigins = [], backchannelLogoutUri, openerPolicy, log = false,
+  accessTokenTtl = Number(process.env.AQ_OP_ACCESS_TOKEN_TTL) || 3600, onTokenRequest,
 } = {}) {
   const issuer = `http://localhost:${port}`;
   const origins = new Set(rpOrigins.map((o) => new URL(o).origin));
@@ -376,12 +386,15 @@ export async function startOp({
     clients: [{
       client_id: CLIENT_ID,
       token_endpoint_auth_method: 'none', // public browser client
-      grant_types: ['authorization_code', 'implicit'],
+      grant_types: ['authorization_code', 'implicit', 'refresh_token'],
       response_types: RESPONSE_TYPES,
       // Registered for the schema and for check_session's origin check (it derives the allowed
       // origins from these); which redirect URIs are accepted is the override below.
       redirect_uris: [...origins].map((o) => `${o}/`),
       post_logout_redirect_uris: [...origins].map((o) => `${o}/`),
+      // A page signed in in the browser alone hears of its logout through the backend's logout
+      // stream (its ID token, with sid, is the proof): the back-channel logout goes there too.
+      ...backchannelFor(CLIENT_ID),
     }, confidentialClient(BACKEND_CLIENT), confidentialClient(AUTHSIGNAL_CLIENT)],
     responseTypes: RESPONSE_TYPES, // the default list leaves out front-channel access tokens
     // RFC 9207: see DevProvider.
@@ -412,7 +425,9 @@ export async function startOp({
         postLogoutSuccessSource: async (ctx) => { ctx.body = page('Signed out', '<p>You are signed out.</p>'); },
       },
       userinfo: { enabled: true },
+      revocation: { enabled: true },
       registration: { enabled: false },
+      ietfJWTAccessTokenProfile: { enabled: true, ack: 'draft-05' }, // `jwt-ietf` below
     },
     cookies: {
       keys: [randomBytes(32).toString('base64url')],
@@ -426,9 +441,14 @@ export async function startOp({
     // it, and a JWT access token (signed with the OP's key) that carries the action's outcome.
     extraParams: ['token'],
     interactions: { policy: policyWith(authsignal.check), url: (ctx, interaction) => `/interaction/${interaction.uid}` },
-    formats: { AccessToken: (ctx, token) => (token.clientId === AUTHSIGNAL_CLIENT.id ? 'jwt' : 'opaque') },
+    // The page's own tokens are RFC 9068 JWTs (6.x's `jwt-ietf`: typ at+jwt, aud its client_id)
+    // so the demo API (/api/me) can verify them without asking the OP.
+    formats: { AccessToken: (ctx, token) => ({ [AUTHSIGNAL_CLIENT.id]: 'jwt', [CLIENT_ID]: 'jwt-ietf' })[token.clientId] ?? 'opaque' },
     extraAccessTokenClaims: (ctx, token) => authsignal.accessTokenClaims(ctx, token),
-    ttl: { IdToken: 60 * 60, AccessToken: 60 * 60, AuthorizationCode: 10 * 60 },
+    ttl: { IdToken: 60 * 60, AccessToken: accessTokenTtl, AuthorizationCode: 10 * 60 },
+    // Refresh tokens of the public client rotate at every use (RFC 9700 §4.14.2): what a stolen
+    // copy, or a tab that used its copy late, meets is invalid_grant.
+    rotateRefreshToken: true,
     async renderError(ctx, out) {
       ctx.type = 'html';
       ctx.body = page('Error', Object.entries(out).map(([k, v]) => `<p><b>${esc(k)}</b>: ${esc(v)}</p>`).join(''));
@@ -479,6 +499,14 @@ export async function startOp({
     });
   }
   provider.use(offlinePages(provider.pathFor('check_session')));
+  if (onTokenRequest) {
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.method !== 'POST' || ctx.path !== provider.pathFor('token')) return;
+      const { RefreshToken, AuthorizationCode } = ctx.oidc?.entities ?? {};
+      onTokenRequest(ctx.oidc?.params?.grant_type ?? '', (RefreshToken ?? AuthorizationCode)?.accountId);
+    });
+  }
   provider.use(async (ctx, next) => {
     if (ctx.path === '/init-auth') return authsignal.initAuth(ctx);
     // The interaction of an authsignal-demo request is finished before the dev login page shows.

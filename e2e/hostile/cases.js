@@ -23,6 +23,8 @@
  * @property {string} [issParam] an RFC 9207 "iss" parameter in the authorization response
  * @property {unknown} [tokenExpiresIn] the token response's "expires_in" instead of a number of seconds
  * @property {boolean} [tokenRedirect] /token answers 307 to another URL that would answer well
+ * @property {{ sub?: string }} [refresh] the token response has a refresh token (and expires_in 10);
+ *   a refresh answers an ID token for `sub` (default: the signed-in user's)
  */
 
 /** Keys the server makes: published ones, and attacker keys that sign under a published kid. */
@@ -100,6 +102,9 @@ export const CASES = {
   'bad-signature-implicit': { responseType: 'id_token token', signer: 'rsa-attacker' },
   'alg-none-implicit': { responseType: 'id_token', alg: 'none', kid: undefined },
   'aud-wrong-implicit': { responseType: 'id_token', claims: (c) => ({ ...c, aud: 'another-client' }) },
+  // Renewal (docs/tokens.md): the refreshed ID token must name the same user (OIDC Core 12.2).
+  'ok-refresh': { refresh: {} },
+  'refresh-other-sub': { refresh: { sub: 'someone-else' } },
 };
 
 /** The subject the OP signs in for a case: a test can tell which case's token it got. */

@@ -9,6 +9,6 @@ for (const [param, attribute] of [['display', 'display'], ['response_type', 'res
 window.__aqEvents = [];
 const plain = (detail) =>
   detail?.error ? { error: { code: detail.error.code, message: detail.error.message } } : JSON.parse(JSON.stringify(detail ?? null));
-for (const type of ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend']) {
+for (const type of ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend', 'aq-token']) {
   document.addEventListener(type, (e) => window.__aqEvents.push({ type, detail: plain(e.detail) }));
 }

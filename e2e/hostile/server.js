@@ -118,8 +118,12 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
     return compactJws({ alg: p.alg, typ: 'JWT', kid: p.kid, ...p.header }, claims, key);
   }
 
+  /** @type {Map<string, { clientId: string, nonce?: string }>} refresh token -> grant */
+  const refreshTokens = new Map();
+
   /** @param {URLSearchParams} form */
   function token(form) {
+    if (form.get('grant_type') === 'refresh_token') return refresh(form);
     const code = form.get('code') ?? '';
     const grant = codes.get(code);
     codes.delete(code); // single use
@@ -133,11 +137,32 @@ export async function startHostileOp({ port = 3300, rpOrigin = 'http://localhost
     if (p.tokenError) return json(400, p.tokenError);
     const accessToken = random();
     grants.set(accessToken, p.userinfoSub ?? subjectOf(current));
+    const refreshToken = p.refresh ? random() : undefined;
+    if (refreshToken) refreshTokens.set(refreshToken, grant);
     return json(200, {
       access_token: accessToken,
       token_type: p.tokenType ?? 'Bearer',
-      expires_in: p.tokenExpiresIn ?? TOKEN_LIFETIME,
+      expires_in: p.tokenExpiresIn ?? (p.refresh ? 10 : TOKEN_LIFETIME),
+      refresh_token: refreshToken,
       id_token: idToken(p, grant.clientId, grant.nonce, { at_hash: p.tokenAtHash?.(leftHalf(p.alg, accessToken)) }),
+    });
+  }
+
+  /** A refresh (RFC 6749 §6), rotating the refresh token; its ID token names the case's `refresh.sub`. */
+  function refresh(form) {
+    const used = form.get('refresh_token') ?? '';
+    const grant = refreshTokens.get(used);
+    refreshTokens.delete(used);
+    const p = plan();
+    if (!grant || !p.refresh) return json(400, { error: 'invalid_grant', error_description: 'unknown or used refresh token' });
+    const accessToken = random();
+    const refreshToken = random();
+    refreshTokens.set(refreshToken, grant);
+    const sub = p.refresh.sub ?? subjectOf(current);
+    grants.set(accessToken, sub);
+    return json(200, {
+      access_token: accessToken, token_type: 'Bearer', expires_in: 10, refresh_token: refreshToken,
+      id_token: idToken({ ...p, claims: (c) => p.claims({ ...c, sub }) }, grant.clientId, grant.nonce),
     });
   }
 

@@ -15,7 +15,7 @@
     if (!error) return JSON.parse(JSON.stringify(detail));
     return { error: { name: error.name, code: error.code, message: error.message, error: error.error, errorDescription: error.errorDescription, status: error.status } };
   };
-  for (const type of ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend']) {
+  for (const type of ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend', 'aq-token']) {
     document.addEventListener(type, (e) => window.__aqEvents.push({ type, detail: copy(e.detail), at: Date.now() }));
   }
 })();

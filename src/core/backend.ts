@@ -1,4 +1,4 @@
-import { AqError } from '../errors.js';
+import { AqError, toAqError } from '../errors.js';
 import { RESERVED_PARAMS } from './config.js';
 import type { IdTokenClaims } from './id-token.js';
 import type { AqProfile, SignedInRecord } from './store.js';
@@ -48,7 +48,7 @@ export async function fetchInitParams(initUrl: string, redirectUri: string): Pro
   try {
     answer = await postJson(initUrl, { redirect_uri: redirectUri });
   } catch (err) {
-    throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} could not be reached: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw toAqError(err, 'AQ_INIT_FAILED', `init-url ${initUrl} could not be reached`);
   }
   if (!answer.ok) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} answered HTTP ${answer.status}`);
   const body = answer.body;
@@ -73,7 +73,7 @@ async function handOff(backendUrl: string, body: Record<string, string | undefin
   try {
     answer = await postJson(backendUrl, body);
   } catch (err) {
-    throw new AqError('AQ_BACKEND_FAILED', `backend-url ${backendUrl} could not be reached: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw toAqError(err, 'AQ_BACKEND_FAILED', `backend-url ${backendUrl} could not be reached`);
   }
   if (!answer.ok) {
     const detail = (answer.body as { error?: unknown } | null)?.error;

@@ -135,6 +135,58 @@ describe('AqClient', () => {
     expect(document.querySelectorAll('iframe[title="session check"]')).toHaveLength(0);
   });
 
+  describe('logoutEventsUrl', () => {
+    const streamClient = (issuer: string, options: Partial<AqClientOptions> = {}) => {
+      const c = createClient({ issuer, clientId: 'app', logoutEventsUrl: '/api/logout-events', ...options });
+      clients.push(c);
+      return c;
+    };
+    let push: (text: string) => void;
+    const streamRequests: RequestInit[] = [];
+    beforeEach(() => {
+      streamRequests.length = 0;
+      fetchMock.mockImplementation((input: RequestInfo | URL, init?: RequestInit) => {
+        if (!String(input).endsWith('/api/logout-events')) return Promise.resolve(handler(String(input)));
+        streamRequests.push(init!);
+        const body = new ReadableStream<Uint8Array>({ start: (c) => void (push = (t) => c.enqueue(new TextEncoder().encode(t))) });
+        return Promise.resolve(new Response(body, { headers: { 'content-type': 'text/event-stream' } }));
+      });
+    });
+
+    it('opens no stream while nobody is signed in', async () => {
+      streamClient(nextIssuer()).restore();
+      await new Promise((r) => setTimeout(r, 20));
+      expect(streamRequests).toEqual([]);
+    });
+
+    it('a logout from the stream signs the user out with reason "remote" and forgets them', async () => {
+      const issuer = nextIssuer();
+      const stored = record(nowSeconds() + 3600);
+      createStore('session', `${issuer}/`, 'app').save(stored);
+      const c = streamClient(issuer);
+      const logouts = events(c, 'aq-logout');
+      c.restore();
+      await vi.waitFor(() => expect(streamRequests).toHaveLength(1));
+      expect(JSON.parse(streamRequests[0]!.body as string)).toEqual({ id_token: stored.idToken });
+      expect(streamRequests[0]!.credentials).toBe('same-origin');
+      push('event: ready\ndata: {"heartbeat":15000,"available":true}\n\nevent: logout\ndata: {"sub":"alice"}\n\n');
+      await vi.waitFor(() => expect(logouts).toEqual([{ reason: 'remote' }]));
+      expect(c.signedIn).toBe(false);
+      expect(sessionStorage.length).toBe(0);
+    });
+
+    it('with backend-url the cookie is the proof: no ID token is sent; signing out closes the stream', async () => {
+      const issuer = nextIssuer();
+      createStore('session', `${issuer}/`, 'app').save(record(nowSeconds() + 3600));
+      const c = streamClient(issuer, { backendUrl: '/api/code' });
+      c.restore();
+      await vi.waitFor(() => expect(streamRequests).toHaveLength(1));
+      expect(JSON.parse(streamRequests[0]!.body as string)).toEqual({});
+      await c.signOut();
+      expect(streamRequests[0]!.signal!.aborted).toBe(true);
+    });
+  });
+
   it('signs out a restored user, forgetting them', async () => {
     const issuer = nextIssuer();
     createStore('session', `${issuer}/`, 'app').save(record(nowSeconds() + 3600));

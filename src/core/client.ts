@@ -22,9 +22,11 @@ import { startRedirect, takeRedirectResponse } from './redirect.js';
 import type { ValidResponse } from './response.js';
 import { validateCodeResponse } from './response.js';
 import type { AqProfile, SignedInRecord } from './store.js';
-import { exchangeCode, fetchUserinfo } from './token.js';
+import { exchangeCode, fetchUserinfo, revoke } from './token.js';
 import type { Transaction } from './transaction.js';
 import { dropTransaction, saveTransaction } from './transaction.js';
+import type { Renewer } from '../tokens/renewer.js';
+import { renewalDue } from '../tokens/timing.js';
 
 /** Scopes whose claims the OP may deliver only through userinfo (OIDC Core §5.4), plus Authentiq's. */
 function wantsUserinfo(scope: string): boolean {
@@ -61,8 +63,16 @@ function register(config: AqConfig, delta: 1 | -1): void {
   issuersAt.set(config.redirectUri, issuers);
 }
 
+/** The logout stream, loaded only by clients with `logoutEventsUrl`, once someone is signed in. */
+const logoutStream = () => import('../session/logout-stream.js');
+
 /** Implicit and hybrid checks, loaded only by clients whose response type puts an ID token in the front channel. */
 const frontChannel = () => import('./front-channel.js');
+/**
+ * Token renewal and the API fetch (src/tokens), loaded only by a page whose user has a refresh
+ * token, whose ID token nears its expiry, or that asks for a token: most sign-in buttons never do.
+ */
+const tokens = () => import('../tokens/index.js');
 
 /** RFC 9126 §5: the OP may require every request pushed; the page may ask for it anyway. */
 const usesPar = (config: AqConfig, d: Discovered) => config.par || d.as.require_pushed_authorization_requests === true;
@@ -101,6 +111,9 @@ export class AqClient extends EventTarget {
   /** With PAR: a request pushed ahead of the click. */
   #ahead?: PushedAhead;
   #monitor?: SessionMonitor;
+  #renewer?: Promise<Renewer>;
+  #renewTimer?: ReturnType<typeof setTimeout>;
+  #stopListening?: () => void;
   // A dropped client may still finish a sign-in it started: the user is stored, nothing is watched.
   #disposed = false;
 
@@ -116,6 +129,12 @@ export class AqClient extends EventTarget {
       // nothing in their own sessionStorage or memory.)
       signedInElsewhere: () => {
         if (!this.#records.record) this.restore();
+      },
+      // storage "local": another tab renewed the tokens of the user shown here.
+      renewedElsewhere: () => {
+        const now = this.#records.record;
+        const stored = this.#records.peek();
+        if (now && stored && stored.profile.sub === now.profile.sub && stored.accessToken !== now.accessToken) this.#renewed(stored);
       },
     });
   }
@@ -330,6 +349,9 @@ export class AqClient extends EventTarget {
         ? await (await frontChannel()).validateFrontChannel(d, this.config, params, tx)
         : validateCodeResponse(d, this.config, params, tx);
     let { claims, idToken, accessToken } = front;
+    let tokenType: SignedInRecord['tokenType'] = accessToken ? 'bearer' : undefined;
+    let refreshToken: string | undefined;
+    let expiresIn = Number(params.get('expires_in')) || undefined;
     if (front.code && backendUrl) return handOffResponse(backendUrl, params, tx, claims, (answer) => emit(this, 'aq-backend', answer));
     let dpop: DPoPHandle | undefined;
     if (front.callback && front.code) {
@@ -341,8 +363,9 @@ export class AqClient extends EventTarget {
       if (claims && (tokens.claims.sub !== claims.sub || tokens.claims.iss !== claims.iss)) {
         throw new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: the token endpoint's "sub" "${tokens.claims.sub}" differs from the authorization response's "${claims.sub}"`);
       }
-      ({ claims, idToken } = tokens);
+      ({ claims, idToken, refreshToken, tokenType } = tokens);
       accessToken = tokens.accessToken ?? accessToken;
+      expiresIn = tokens.expiresIn;
     }
     let profile = { ...claims! } as AqProfile;
     if (accessToken && d.as.userinfo_endpoint && wantsUserinfo(this.config.scope)) {
@@ -352,7 +375,9 @@ export class AqClient extends EventTarget {
       profile,
       idToken: idToken!,
       accessToken,
-      tokenType: accessToken ? (dpop ? 'dpop' : 'bearer') : undefined,
+      tokenType,
+      accessExpiresAt: expiresIn && Math.floor(Date.now() / 1000) + expiresIn,
+      refreshToken,
       expiresAt: claims!.exp,
       sessionState: params.get('session_state') ?? undefined,
     };
@@ -362,28 +387,137 @@ export class AqClient extends EventTarget {
   #signedIn(record: SignedInRecord, announce = true): SignedInRecord {
     this.#records.keep(record, announce, !this.#disposed);
     void this.#watch(record);
+    this.#arm(record);
     if (announce) emit(this, 'aq-profile', { profile: record.profile });
     return record;
   }
 
   #signedOut(reason: AqLogoutReason, tellTabs = true): void {
     this.#unwatch();
+    this.#stopRenewing();
     if (!this.#records.drop(tellTabs)) return;
-    // The tokens bound to the DPoP key are gone: the next user gets a new key, unlinkable to this
-    // one, and a new dpop_jkt and pushed request with it.
+    // RFC 9449: a new key pair for the next user, unlinkable to this one (tokens bound to it are of
+    // no use now), and a new dpop_jkt and pushed request with it.
     this.#jkt = undefined;
     dropDpopKey(this.config).then(() => this.prefetch()).catch(() => undefined);
     emit(this, 'aq-logout', { reason });
   }
 
+  /**
+   * Arranges the renewal of `record`'s tokens before they expire. With a refresh token, the
+   * renewer takes over; without, a timer set for shortly before the ID token's expiry loads it
+   * then (a silent prompt=none), so a page that never needs it never loads it.
+   */
+  #arm(record: SignedInRecord): void {
+    clearTimeout(this.#renewTimer);
+    if (this.#disposed) return;
+    if (record.refreshToken || this.#renewer) {
+      this.#renewal().then((r) => r.schedule(), (error) => emit(this, 'aq-error', { error }));
+      return;
+    }
+    const ms = renewalDue(record) * 1000 - Date.now();
+    if (ms < 2 ** 31 - 1) this.#renewTimer = setTimeout(() => void this.#renewal().then((r) => r.schedule(), () => {}), ms);
+  }
+
+  #stopRenewing(): void {
+    clearTimeout(this.#renewTimer);
+    void this.#renewer?.then((r) => r.stop(), () => {});
+    this.#renewer = undefined;
+  }
+
+  /** The renewer of this client's tokens (src/tokens/renewer.ts), loaded on first use. */
+  #renewal(): Promise<Renewer> {
+    const renewer = (this.#renewer ??= tokens().then(({ Renewer }) => new Renewer({
+      config: this.config,
+      current: () => this.#records.record,
+      stored: () => this.#records.peek(),
+      renewed: (record) => this.#renewed(record),
+      refused: (error) => {
+        // invalid_grant is the OP ending the session: the reason says it. Anything else (a bad
+        // ID token, another user) is also worth the page's attention.
+        if (error.error !== 'invalid_grant') emit(this, 'aq-error', { error });
+        this.#signedOut('renewal-refused');
+      },
+      failed: (error) => emit(this, 'aq-error', { error }),
+      silent: () => this.#silentSignIn().then((next) => next ?? Promise.reject(new AqError('AQ_TOKEN_RENEWAL_FAILED', 'the backend answered the silent renewal without a profile'))),
+    }), (err) => {
+      if (this.#renewer === renewer) this.#renewer = undefined; // a later call tries again
+      throw new AqError('AQ_LOAD_FAILED', 'the token renewal script could not be loaded', { cause: err });
+    }));
+    return renewer;
+  }
+
+  /** New tokens for the same user (a renewal here or in another tab): keep them, tell the page. */
+  #renewed(record: SignedInRecord): void {
+    const before = this.#records.record;
+    this.#records.keep(record, false, !this.#disposed);
+    if (record.sessionState !== before?.sessionState) void this.#watch(record);
+    void this.#renewer?.then((r) => r.schedule(), () => {});
+    if (record.accessToken) emit(this, 'aq-token', { accessToken: record.accessToken, expiresAt: record.accessExpiresAt });
+  }
+
+  /**
+   * A valid access token for the signed-in user: the current one, or, when it expires within
+   * seconds, a renewed one (refresh token, else a silent prompt=none). Rejects with
+   * `AQ_NOT_SIGNED_IN` when no user is signed in, `AQ_TOKEN_RENEWAL_FAILED` when the OP could not
+   * be reached, and the OP's refusal (the user is then signed out, reason `renewal-refused`).
+   */
+  async getAccessToken(): Promise<string> {
+    return (await this.#renewal()).accessToken();
+  }
+
+  /**
+   * `fetch()` that attaches the access token (`Authorization: Bearer`, or `DPoP` with a proof
+   * for DPoP-bound tokens) to requests whose origin is in `apiOrigins`; any other request goes out
+   * unchanged, without the token. A 401 with `error="invalid_token"` is retried once after a
+   * renewal, a DPoP nonce challenge once with the nonce. Rejects like `getAccessToken()` when no
+   * valid token can be had for an API origin.
+   */
+  async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    const [{ apiFetch }, renewer] = await Promise.all([tokens(), this.#renewal()]);
+    return apiFetch({ config: this.config, current: () => this.#records.record, accessToken: () => renewer.accessToken(), renew: () => renewer.renew() }, input, init);
+  }
+
   #unwatch(): void {
     this.#monitor?.stop();
     this.#monitor = undefined;
+    this.#stopListening?.();
+    this.#stopListening = undefined;
+  }
+
+  /**
+   * Opens the backend's logout stream for this user (beside the session iframe: whichever hears
+   * first signs out). The ID token is the proof of a browser-only sign-in; after `backendUrl` the
+   * backend's own session cookie is, and the token is not sent.
+   */
+  #listen(record: SignedInRecord): void {
+    const url = this.config.logoutEventsUrl;
+    if (!url || this.#disposed) return;
+    let stop: (() => void) | undefined;
+    let stopped = false;
+    this.#stopListening = () => {
+      stopped = true;
+      stop?.();
+    };
+    const unavailable = (error: AqError) => emit(this, 'aq-error', { error });
+    logoutStream().then(({ openLogoutStream }) => {
+      if (stopped) return;
+      stop = openLogoutStream({
+        url,
+        idToken: this.config.backendUrl ? undefined : () => (this.#records.record ?? record).idToken || undefined,
+        // Cookies go only where the configuration allowed the backend to be (config.ts).
+        credentials: new URL(url).origin === location.origin ? 'same-origin' : 'include',
+        sub: record.profile.sub,
+        onLogout: () => this.#signedOut('remote'),
+        onUnavailable: unavailable,
+      });
+    }, (cause) => unavailable(new AqError('AQ_LOGOUT_STREAM_UNAVAILABLE', 'the logout stream code could not be loaded', { cause })));
   }
 
   /** Starts OIDC Session Management for the signed-in user when the OP and the response allow it. */
   async #watch(record: SignedInRecord): Promise<void> {
     this.#unwatch();
+    this.#listen(record);
     const d = await discover(this.config.issuer).catch(() => undefined);
     const iframe = d?.as.check_session_iframe;
     if (!iframe || !record.sessionState || this.config.sessionInterval === 0 || this.#records.record !== record || this.#disposed) return;
@@ -410,9 +544,7 @@ export class AqClient extends EventTarget {
     if (!before) return null;
     let next: SignedInRecord | null;
     try {
-      const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
-      const { url, tx } = await this.#send(d, this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: before.idToken }));
-      next = await silentCheck(url, tx, this.config.redirectUri, (response) => this.#validate(response, tx));
+      next = await this.#silentSignIn();
       if (!next) throw new AqError('AQ_SESSION_CHECK_UNAVAILABLE', 'the backend answered the silent re-check without a profile');
     } catch (err) {
       const answer = err instanceof AqError && err.code === 'AQ_AUTHORIZATION_ERROR' ? err : undefined;
@@ -428,14 +560,30 @@ export class AqClient extends EventTarget {
       }
       return null;
     }
-    if (this.#records.record !== before) return null;
+    // Renewed meanwhile is still the same user; signed out (or in anew) is not.
+    const current = this.#records.record;
+    if (current?.profile.sub !== before.profile.sub) return null;
     if (next.profile.sub !== before.profile.sub) {
       this.#signedOut('remote');
       return null;
     }
     // Same user, new OP session: keep watching it without telling the page anything happened.
+    // prompt=none brings no refresh token (offline_access needs consent): the grant's stays good.
+    next = { ...next, refreshToken: next.refreshToken ?? current.refreshToken };
     this.#records.keep(next, false, !this.#disposed);
+    this.#arm(next);
     return next.sessionState ?? null;
+  }
+
+  /**
+   * Asks the OP who is signed in, without showing anything: prompt=none with the ID token as
+   * hint, in a hidden iframe. Resolves with the validated record (null from a backend without a
+   * profile), rejects with the OP's error (login_required …) or AQ_SESSION_CHECK_UNAVAILABLE.
+   */
+  async #silentSignIn(): Promise<SignedInRecord | null> {
+    const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
+    const { url, tx } = await this.#send(d, this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: this.#records.record!.idToken }));
+    return silentCheck(url, tx, this.config.redirectUri, (response) => this.#validate(response, tx));
   }
 
   /**
@@ -461,7 +609,10 @@ export class AqClient extends EventTarget {
    */
   async signOut(options: SignOutOptions = {}): Promise<void> {
     const idToken = this.#records.record?.idToken;
+    const refreshToken = this.#records.record?.refreshToken;
     this.#signedOut('user');
+    // A refresh token outlives the page's record: revoked (RFC 7009), a copy is worth nothing.
+    if (refreshToken) void discover(this.config.issuer).then((d) => revoke(d, this.config, refreshToken)).catch(() => {});
     if (!options.endSession || !idToken) return;
     const d = await discover(this.config.issuer);
     if (!d.as.end_session_endpoint) {
@@ -476,6 +627,7 @@ export class AqClient extends EventTarget {
     this.#disposed = true;
     this.#ahead?.stop();
     this.#unwatch();
+    this.#stopRenewing();
     this.#records.close();
   }
 }
@@ -488,6 +640,12 @@ function warnIfThirdParty(iframe: string): void {
   if (warned || op === rp) return;
   warned = true;
   console.info(`aq-signin: the OP ${new URL(iframe).origin} is on another site; where third-party cookies are blocked, session monitoring stops (AQ_SESSION_CHECK_UNAVAILABLE) and the user stays signed in.`);
+}
+
+/** `client`, for a token call; an element without a valid configuration has none, nor a user. */
+export function signedInClient(client: AqClient | undefined): AqClient {
+  if (!client) throw new AqError('AQ_NOT_SIGNED_IN', 'no user is signed in (the configuration is invalid: see its aq-error)');
+  return client;
 }
 
 /** Creates a client; throws `AQ_CONFIG_INVALID` on bad options. */

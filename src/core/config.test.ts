@@ -17,6 +17,17 @@ function configError(options: Partial<AqClientOptions>): AqError {
 }
 
 describe('resolveConfig', () => {
+  it('takes api-origins as exact origins only: https, or http on localhost; none by default', () => {
+    expect(resolveConfig(base).apiOrigins).toEqual([]);
+    expect(resolveConfig({ ...base, apiOrigins: ' https://api.example  http://localhost:8080 ' }).apiOrigins).toEqual(['https://api.example', 'http://localhost:8080']);
+    expect(resolveConfig({ ...base, apiOrigins: ['https://api.example'] }).apiOrigins).toEqual(['https://api.example']);
+    expect(configError({ apiOrigins: 'https://api.example/' }).message).toContain('"api-origins" must list exact origins such as "https://api.example"');
+    expect(configError({ apiOrigins: 'https://api.example/v1' }).message).toContain('exact origins');
+    expect(configError({ apiOrigins: 'https://*.example.com' }).message).toMatch(/"api-origins"/);
+    expect(configError({ apiOrigins: 'http://api.example' }).message).toContain('https');
+    expect(configError({ apiOrigins: 'api.example' }).message).toContain('absolute URL');
+  });
+
   it('names the missing attribute', () => {
     expect(configError({ issuer: '' }).message).toContain('"issuer" is required');
     expect(configError({ clientId: '' }).message).toContain('"client-id" is required');
@@ -116,6 +127,13 @@ describe('backend-url and init-url on another origin', () => {
     expect([c.backendUrl, c.initUrl]).toEqual(['https://api.example/code', 'https://api.example/init']);
     expect(configError({ allowCrossOriginBackend: true, backendUrl: 'http://api.example/code' }).message).toContain('https');
     expect(resolveConfig({ ...base, allowCrossOriginBackend: true, backendUrl: 'http://127.0.0.1:9/code' }).backendUrl).toBe('http://127.0.0.1:9/code');
+  });
+
+  it('logout-events-url gets the ID token or the session cookie: the same rule', () => {
+    expect(resolveConfig({ ...base, logoutEventsUrl: '/api/logout-events' }).logoutEventsUrl).toBe(`${location.origin}/api/logout-events`);
+    expect(configError({ logoutEventsUrl: 'https://evil.example/listen' }).message).toContain('"logout-events-url" is on https://evil.example,');
+    expect(resolveConfig({ ...base, allowCrossOriginBackend: true, logoutEventsUrl: 'https://api.example/events' }).logoutEventsUrl).toBe('https://api.example/events');
+    expect(configError({ allowCrossOriginBackend: true, logoutEventsUrl: 'http://api.example/events' }).message).toContain('https');
   });
 
   it('opens only for true, not for a string', () => {

@@ -66,6 +66,19 @@ export interface AqClientOptions {
   dpop?: string;
   /** Push every authorization request first (RFC 9126 PAR); on anyway when the OP requires it. */
   par?: boolean;
+  /**
+   * Origins `fetch()` attaches the access token to (`https://api.example.com`; http only on
+   * localhost): space separated, or an array. Exact origins, no wildcard, no path. Default none:
+   * the token goes nowhere unless the page names where.
+   */
+  apiOrigins?: string | string[];
+  /**
+   * The backend's logout stream (aq-signin/server `createLogoutStreamHandler`), kept open while a
+   * user is signed in: a back-channel logout at the backend signs the page out within a second,
+   * where third-party cookies blind the OP's session iframe. It receives the ID token (or, with
+   * `backendUrl`, the session cookie): same origin as the page unless `allowCrossOriginBackend`.
+   */
+  logoutEventsUrl?: string;
 }
 
 export interface AqConfig {
@@ -85,6 +98,9 @@ export interface AqConfig {
   backendUrl?: string;
   clockSkew: number;
   clockTolerance: number;
+  /** Exact origins (`URL.origin`) that `fetch()` sends the access token to. */
+  apiOrigins: string[];
+  logoutEventsUrl?: string;
   dpop: 'auto' | 'off' | 'required';
   par: boolean;
 }
@@ -253,10 +269,27 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     backendUrl: options.backendUrl ? backendUrl('backendUrl', options.backendUrl, options.allowCrossOriginBackend) : undefined,
     clockSkew,
     clockTolerance,
+    apiOrigins: parseOrigins(options.apiOrigins),
+    logoutEventsUrl: options.logoutEventsUrl ? backendUrl('logoutEventsUrl', options.logoutEventsUrl, options.allowCrossOriginBackend) : undefined,
     dpop,
     // Strictly true, like allowCrossOriginBackend: the element's boolean attribute, or the SDK's boolean.
     par: options.par === true,
   };
+}
+
+/**
+ * The origins the access token may go to. A bearer token is as good as the user to whoever gets
+ * it, so each must be exactly an origin (a path or wildcard would suggest a narrower or wider
+ * grant than the origin check gives) and use TLS outside localhost.
+ */
+function parseOrigins(value: AqClientOptions['apiOrigins']): string[] {
+  const list = typeof value === 'string' ? value.split(/\s+/).filter(Boolean) : value ?? [];
+  if (!Array.isArray(list)) throw invalid('apiOrigins', 'must be space-separated origins or an array of them');
+  return list.map((o) => {
+    const url = parseUrl('apiOrigins', String(o));
+    if (url.origin !== o || o.includes('*')) throw invalid('apiOrigins', `must list exact origins such as "${url.origin}" (no path, no wildcard), got "${o}"`);
+    return o;
+  });
 }
 
 /**
@@ -265,13 +298,17 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
  * (docs/security.md): a value planted in the configuration (DOM clobbering, injected
  * markup) must not be enough to send them elsewhere.
  */
-function backendUrl(option: 'initUrl' | 'backendUrl', value: string, allowCrossOrigin: boolean | undefined): string {
+function backendUrl(option: 'initUrl' | 'backendUrl' | 'logoutEventsUrl', value: string, allowCrossOrigin: boolean | undefined): string {
   const href = pageUrl(option, value);
   const url = new URL(href);
   if (url.origin === location.origin) return href;
   // Strictly true: a property set to the string "false" must not open the door.
   if (allowCrossOrigin !== true) {
-    const what = option === 'backendUrl' ? 'it would receive the code and its PKCE code_verifier' : 'its answer would join the authorization request';
+    const what = {
+      backendUrl: 'it would receive the code and its PKCE code_verifier',
+      initUrl: 'its answer would join the authorization request',
+      logoutEventsUrl: 'it would receive the ID token or the session cookie',
+    }[option];
     throw invalid(option, `is on ${url.origin}, not on this page's origin ${location.origin}: ${what}. If that origin is yours, set "allow-cross-origin-backend" on the element (allowCrossOriginBackend in createClient())`);
   }
   return parseUrl(option, href).href;

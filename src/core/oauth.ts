@@ -4,7 +4,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { AqErrorCode } from '../errors.js';
-import { AqError } from '../errors.js';
+import { AqError, toAqError } from '../errors.js';
 
 /**
  * ID-token algorithms accepted whatever the OP advertises: asymmetric only. `none` and HS* are left
@@ -112,5 +112,5 @@ export function fromOauth(err: unknown, code: AqErrorCode, what: string): AqErro
     return new AqError(code, `${what}: the OP answered "${err.error}"${description ? `: ${description}` : ''}`, { cause: err, error: err.error, errorDescription: description });
   }
   if (aboutJwt(err)) return idTokenInvalid(jwtProblem(err as Error), err);
-  return new AqError(code, `${what}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  return toAqError(err, code, what);
 }

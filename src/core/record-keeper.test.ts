@@ -20,7 +20,7 @@ afterEach(() => {
 describe('RecordKeeper', () => {
   it('ends a record when its ID token expires, and a record kept again (a silent re-check) at its new expiry', () => {
     const expired = vi.fn();
-    keeper = new RecordKeeper(config, { expired, signedOutElsewhere: () => {}, signedInElsewhere: () => {} });
+    keeper = new RecordKeeper(config, { expired, signedOutElsewhere: () => {}, signedInElsewhere: () => {}, renewedElsewhere: () => {} });
     const now = Math.floor(Date.now() / 1000);
     keeper.keep(record(now + 60), false);
     // The same user, a new ID token from the silent re-check: the old expiry no longer applies.
@@ -33,11 +33,27 @@ describe('RecordKeeper', () => {
   });
 
   it('forgets the record here and in storage, and says who it was', () => {
-    keeper = new RecordKeeper(config, { expired: () => {}, signedOutElsewhere: () => {}, signedInElsewhere: () => {} });
+    keeper = new RecordKeeper(config, { expired: () => {}, signedOutElsewhere: () => {}, signedInElsewhere: () => {}, renewedElsewhere: () => {} });
     const r = record(Math.floor(Date.now() / 1000) + 60);
     keeper.keep(r, false);
     expect(keeper.load()).toEqual(r);
     expect(keeper.drop(false)).toBe(r);
     expect([keeper.record, keeper.load(), keeper.drop(false)]).toEqual([null, null, null]);
+  });
+
+  it('with a refresh token, neither ends the record at its ID token expiry nor refuses to restore it (renewal decides)', () => {
+    const expired = vi.fn();
+    keeper = new RecordKeeper(config, { expired, signedOutElsewhere: () => {}, signedInElsewhere: () => {}, renewedElsewhere: () => {} });
+    const now = Math.floor(Date.now() / 1000);
+    const r = { ...record(now + 60), refreshToken: 'rt' };
+    keeper.keep(r, false);
+    vi.advanceTimersByTime(120_000);
+    expect(expired).not.toHaveBeenCalled();
+    expect(keeper.load()).toEqual(r);
+    // The same record without a refresh token is over.
+    keeper.keep(record(now + 60), false);
+    vi.advanceTimersByTime(1000);
+    expect(expired).toHaveBeenCalledTimes(1);
+    expect(keeper.load()).toBe('expired');
   });
 });

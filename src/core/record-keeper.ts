@@ -13,6 +13,8 @@ export interface RecordEvents {
   signedOutElsewhere(): void;
   /** Another tab (or client of this page) stored a user: look in storage. */
   signedInElsewhere(): void;
+  /** Another tab (storage "local") stored new tokens for the user kept here. */
+  renewedElsewhere(): void;
 }
 
 /**
@@ -38,14 +40,19 @@ export class RecordKeeper {
   }
 
   #onStorage = (e: StorageEvent) => {
-    if (e.key === this.#store.key && e.newValue && !this.#record) this.#on.signedInElsewhere();
+    if (e.key !== this.#store.key || !e.newValue) return;
+    if (!this.#record) this.#on.signedInElsewhere();
+    else if (e.newValue !== JSON.stringify(this.#record)) this.#on.renewedElsewhere();
   };
 
   get record(): SignedInRecord | null {
     return this.#record;
   }
 
-  /** Keeps `record` as the signed-in user, until its ID token expires; `tell` the other tabs. */
+  /**
+   * Keeps `record` as the signed-in user, until its ID token expires (with a refresh token, until
+   * a renewal is refused: no timer); `tell` the other tabs.
+   */
   keep(record: SignedInRecord, tell: boolean, watchExpiry = true): void {
     this.#record = record;
     this.#store.save(record);
@@ -57,7 +64,7 @@ export class RecordKeeper {
     // running slow shows them up to its skew past exp (the APIs check their tokens themselves),
     // one running fast signs them out early.
     const ms = record.expiresAt * 1000 - Date.now();
-    if (ms < MAX_TIMEOUT && watchExpiry) this.#expiry = setTimeout(() => this.#on.expired(), ms);
+    if (ms < MAX_TIMEOUT && watchExpiry && !record.refreshToken) this.#expiry = setTimeout(() => this.#on.expired(), ms);
     if (tell) this.#tabs.post({ type: 'signed-in' });
   }
 
@@ -71,10 +78,18 @@ export class RecordKeeper {
     return was;
   }
 
-  /** The stored record; 'expired' (and removed) when its ID token has expired. */
+  /** The stored record as it is, without removing anything: another tab may just have written it. */
+  peek(): SignedInRecord | null {
+    return this.#store.load();
+  }
+
+  /**
+   * The stored record; 'expired' (and removed) when its ID token has expired and no refresh
+   * token can renew it.
+   */
   load(): SignedInRecord | 'expired' | null {
     const record = this.#store.load();
-    if (!record || record.expiresAt * 1000 > Date.now()) return record;
+    if (!record || record.refreshToken || record.expiresAt * 1000 > Date.now()) return record;
     this.#store.clear();
     return 'expired';
   }

@@ -44,14 +44,21 @@ export interface AqProfile {
   [claim: string]: unknown;
 }
 
-/** What survives a reload while the ID token is unexpired. */
+/** What survives a reload while the ID token is unexpired, or while a refresh token may renew it. */
 export interface SignedInRecord {
   profile: AqProfile;
   idToken: string;
   accessToken?: string;
-  /** `dpop` when the access token is DPoP-bound (RFC 9449): it goes out with a proof of the key. */
+  /** `Bearer`, or `DPoP` when the access token is bound to this browser's key (RFC 9449). */
   tokenType?: 'bearer' | 'dpop';
-  /** ID token `exp`, seconds since epoch: the record is not restored after it. */
+  /** When the access token expires (the token response's `expires_in`), seconds since epoch. */
+  accessExpiresAt?: number;
+  /** The OP's refresh token: renewal extends the record past `expiresAt` (docs/tokens.md). */
+  refreshToken?: string;
+  /**
+   * ID token `exp`, seconds since epoch: the record is not restored after it, unless it has a
+   * refresh token (then only the OP ends it, by refusing a renewal).
+   */
   expiresAt: number;
   /** OIDC Session Management `session_state` of the response, for the session monitor. */
   sessionState?: string;

@@ -13,6 +13,9 @@ export interface TokenResult {
   accessToken: string;
   /** `dpop` when the access token is bound to the DPoP key (RFC 9449 §5): it goes out with a proof. */
   tokenType: 'bearer' | 'dpop';
+  /** Seconds the access token lives, when the OP says (`expires_in`). */
+  expiresIn?: number;
+  refreshToken?: string;
 }
 
 /**
@@ -51,7 +54,7 @@ export async function exchangeCode(d: Discovered, rp: RelyingParty, callback: UR
   const claims = oauth.getValidatedIdTokenClaims(body) as IdTokenClaims;
   checkIssuedAt(claims, rp);
   await checkAtHash(body.id_token!, body.access_token, false);
-  return { claims, idToken: body.id_token!, accessToken: body.access_token, tokenType: body.token_type as TokenResult['tokenType'] };
+  return { claims, idToken: body.id_token!, accessToken: body.access_token, tokenType: body.token_type as TokenResult['tokenType'], expiresIn: body.expires_in, refreshToken: body.refresh_token };
 }
 
 /**
@@ -73,4 +76,12 @@ export async function fetchUserinfo(d: Discovered, rp: RelyingParty, accessToken
   } catch (err) {
     throw new AqError('AQ_USERINFO_FAILED', `userinfo at ${as.userinfo_endpoint} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
+}
+
+/** Revokes a refresh token (RFC 7009) where the OP has a revocation endpoint; best effort. */
+export async function revoke(d: Discovered, rp: RelyingParty, refreshToken: string): Promise<void> {
+  const { as, client, options } = clientFor(d, rp);
+  if (!as.revocation_endpoint) return;
+  const response = await oauth.revocationRequest(as, client, oauth.None(), refreshToken, { ...options, additionalParameters: { token_type_hint: 'refresh_token' } });
+  await oauth.processRevocationResponse(response);
 }

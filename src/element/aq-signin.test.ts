@@ -8,7 +8,8 @@ beforeAll(async () => {
   vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('offline in unit tests'))));
   // The element loads the relying party as a second chunk; loaded here once, so that the timings
   // below do not include transforming it (e2e/lazy.spec.ts covers a click before it arrives).
-  await import('../core/client.js');
+  // The element's own chunk, not only the client: under load its transform outlasted mount()'s wait.
+  await import('./relying-party.js');
 });
 
 afterEach(() => {

@@ -43,7 +43,7 @@ function loadClient(): Promise<ClientModule> {
 }
 
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
-const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend'] as const;
+const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend', 'aq-token'] as const;
 
 /**
  * Whether the document is still being parsed. Events caused by loading the page wait for
@@ -71,9 +71,10 @@ const ICON = html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="
  * @summary Signs the user in with OpenID Connect (code + PKCE), in a popup or by redirect.
  *
  * @fires aq-profile - The user is signed in (after sign-in or on restore); `detail.profile` holds the validated claims.
- * @fires aq-logout - The user is signed out; `detail.reason` is `user`, `remote`, `expired` or `other-tab`.
+ * @fires aq-logout - The user is signed out; `detail.reason` is `user`, `remote`, `expired`, `other-tab` or `renewal-refused`.
  * @fires aq-error - Something failed; `detail.error` is an `AqError` with a stable `code`.
  * @fires aq-backend - With `backend-url`: the backend's answer, `detail.status` and `detail.body`.
+ * @fires aq-token - The access token was renewed (here or in another tab): `detail.accessToken`, `detail.expiresAt` (seconds since the epoch).
  *
  * @slot - The label when signed out (default: the localized "Sign in" or `sign-in-text`).
  * @slot signed-in - The label when signed in (default: "Sign out" + the first `sign-out-claim`).
@@ -125,6 +126,8 @@ export class AqSignin extends LitElement {
     allowCrossOriginBackend: { attribute: 'allow-cross-origin-backend', type: Boolean },
     clockSkew: { attribute: 'clock-skew' },
     clockTolerance: { attribute: 'clock-tolerance' },
+    apiOrigins: { attribute: 'api-origins' },
+    logoutEventsUrl: { attribute: 'logout-events-url' },
     dpop: {},
     par: { type: Boolean },
     theme: { reflect: true },
@@ -192,6 +195,14 @@ export class AqSignin extends LitElement {
    * > It also keeps an expired ID token acceptable that much longer; for a clock known to be off, prefer `clock-skew`.
    */
   declare clockTolerance?: string;
+  /** Space-separated origins (`https://api.example.com`) that `fetch()` sends the access token to; none by default. */
+  declare apiOrigins?: string;
+  /**
+   * The backend's logout stream (aq-signin/server `createLogoutStreamHandler`), open while a user
+   * is signed in: a sign-out at the OP reaches the page through back-channel logout, even where
+   * third-party cookies blind the session iframe. Same origin unless `allow-cross-origin-backend`.
+   */
+  declare logoutEventsUrl?: string;
   /** DPoP-bound tokens (RFC 9449): `auto` (default: when the OP advertises ES256 for DPoP), `off`, or `required`. */
   declare dpop?: string;
   /** Push each authorization request to the OP first (RFC 9126 PAR); on anyway when the OP requires it. */
@@ -241,7 +252,7 @@ export class AqSignin extends LitElement {
   get signedIn(): boolean {
     return this.#client?.signedIn ?? false;
   }
-  /** The access token of the signed-in user, or null. */
+  /** The access token of the signed-in user, or null; current after every renewal (`aq-token`). */
   get accessToken(): string | null {
     return this.#client?.accessToken ?? null;
   }
@@ -392,15 +403,10 @@ export class AqSignin extends LitElement {
       }
     }
     return this.#busyWith(
-      loadClient()
-        .then(() => {
-          // What the page load has to say comes first: a stored user, or a returning redirect,
-          // already answers the click (the button said "Sign in" only for want of the chunk).
-          if (!this.#client) this.#start();
-          return this.#resumed;
-        })
-        .then(() => {
-          const client = this.#client;
+      // What the page load has to say comes first: a stored user, or a returning redirect,
+      // already answers the click (the button said "Sign in" only for want of the chunk).
+      this.#ready()
+        .then((client) => {
           if (client && !client.signedIn) return client.signIn({ popup });
           popup?.close();
         })
@@ -430,6 +436,35 @@ export class AqSignin extends LitElement {
     const client = this.#getClient();
     if (!client) return Promise.resolve();
     return client.signOut({ endSession: options.endSession ?? this.endSession }).catch((err) => this.#fail(err));
+  }
+
+  /**
+   * Resolves with a valid access token, renewed first when about to expire. Rejects with an
+   * `AqError`: `AQ_NOT_SIGNED_IN` without a user, `AQ_TOKEN_RENEWAL_FAILED` when the OP cannot be
+   * reached.
+   */
+  getAccessToken(): Promise<string> {
+    return this.#ready().then((c) => loaded!.signedInClient(c).getAccessToken());
+  }
+
+  /**
+   * `fetch()` with the access token attached for the origins of `api-origins` (a request to any
+   * other origin goes out unchanged, without it); retried once after a renewal on a 401
+   * `invalid_token`. Rejects like `getAccessToken()`.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    return this.#ready().then((c) => loaded!.signedInClient(c).fetch(input, init));
+  }
+
+  // The client once the page load is handled (a returning redirect, a stored user); none while
+  // the configuration is invalid.
+  #ready(): Promise<AqClient | undefined> {
+    return loadClient()
+      .then(() => {
+        if (!this.#client) this.#start();
+        return this.#resumed;
+      })
+      .then(() => this.#client);
   }
 
   #fail(err: unknown): void {

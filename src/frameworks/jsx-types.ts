@@ -26,6 +26,8 @@ export interface AqSigninAttributes {
   'allow-cross-origin-backend'?: boolean;
   'clock-skew'?: number | string;
   'clock-tolerance'?: number | string;
+  'api-origins'?: string;
+  'logout-events-url'?: string;
   dpop?: 'auto' | 'off' | 'required';
   par?: boolean;
   theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';

@@ -10,6 +10,11 @@ export const readme = (
 
 export const logout = <aq-signin issuer="https://op.example.com" client-id="c" onaq-logout={(e) => e.detail.reason === 'remote'} />;
 
+export const token = <aq-signin issuer="https://op.example.com" client-id="c" api-origins="https://api.example.com" onaq-token={(e) => e.detail.accessToken.length} onaq-logout={(e) => e.detail.reason === 'renewal-refused'} />;
+
+// @ts-expect-error "api-origins" is a space-separated string, not a list
+export const badOrigins = <aq-signin issuer="https://op.example.com" client-id="c" api-origins={['https://api.example.com']} />;
+
 // @ts-expect-error "client-id" is required
 export const noClient = <aq-signin issuer="https://op.example.com" />;
 

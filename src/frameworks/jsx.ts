@@ -4,7 +4,7 @@
  *     import type {} from 'aq-signin/jsx';
  *
  * Attributes are spelled as in HTML (`client-id`), and events as React 19 passes them to custom
- * elements: `onaq-profile`, `onaq-logout`, `onaq-error`, `onaq-backend`.
+ * elements: `onaq-profile`, `onaq-logout`, `onaq-error`, `onaq-backend`, `onaq-token`.
  */
 import type * as React from 'react';
 import type { AqSignin } from '../element/aq-signin.js';

@@ -4,6 +4,7 @@ import { CLOCK_TOLERANCE, checkAlgorithms } from './algorithms.js';
 import { AqServerError, describe } from './errors.js';
 import { empty, errorResponse, readForm, requirePost } from './http.js';
 import { loadIssuer, parseIssuer } from './issuer.js';
+import type { LogoutBus } from './logout-bus.js';
 import type { ReplayStore } from './replay-store.js';
 import { memoryReplayStore } from './replay-store.js';
 
@@ -37,6 +38,12 @@ export interface BackchannelLogoutOptions {
    * every instance of the backend one shared store so that a replay to another instance fails.
    */
   replayStore?: ReplayStore;
+  /**
+   * Where the logout is published after `onLogout`, as `{ iss, sub?, sid? }`, for the pages'
+   * logout streams (`createLogoutStreamHandler` with the same bus). A publish that fails answers
+   * 503 (`server_error`): the backend's session has ended, but open pages were not told.
+   */
+  logoutBus?: LogoutBus;
 }
 
 function invalid(message: string, cause?: unknown): AqServerError {
@@ -123,6 +130,14 @@ export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions
     } catch (err) {
       // §2.8: a logout that failed is answered 400 too.
       throw invalid('the logout could not be completed', err);
+    }
+    if (options.logoutBus) {
+      const ended = { iss: claims.iss!, ...(event.sub ? { sub: event.sub } : {}), ...(event.sid ? { sid: event.sid } : {}) };
+      try {
+        await options.logoutBus.publish(ended);
+      } catch (err) {
+        throw new AqServerError('server_error', 'the logout was done here but could not be pushed to open pages: the logout bus did not answer', { cause: err, status: 503 });
+      }
     }
     return empty(200);
   }

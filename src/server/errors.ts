@@ -13,8 +13,12 @@ export type AqServerErrorCode =
   | 'id_token_invalid'
   /** Userinfo failed, or its `sub` differs from the ID token's. HTTP 502. */
   | 'userinfo_failed'
-  /** A token handed to `verifyAccessToken` failed a check (signature, alg, iss, aud, exp). */
+  /** An access token failed a check (signature, alg, iss, aud, exp), is missing, or is DPoP-bound but came as Bearer (RFC 6750 §3.1). HTTP 401. */
   | 'invalid_token'
+  /** A DPoP proof failed a check (typ, alg, key, signature, htm, htu, iat, ath, jti replay, key binding): RFC 9449 §7.1. HTTP 401. */
+  | 'invalid_dpop_proof'
+  /** The DPoP proof must carry the nonce sent in the answer's `DPoP-Nonce` header (RFC 9449 §8). HTTP 401. */
+  | 'use_dpop_nonce'
   /** The application's hook threw. HTTP 500. */
   | 'server_error';
 
@@ -31,6 +35,8 @@ const STATUS: Record<AqServerErrorCode, number> = {
   id_token_invalid: 502,
   userinfo_failed: 502,
   invalid_token: 401,
+  invalid_dpop_proof: 401,
+  use_dpop_nonce: 401,
   server_error: 500,
 };
 

@@ -156,8 +156,18 @@ export async function writeResponse(response: Response, res: ServerResponse): Pr
     res.end();
     return;
   }
+  // An event stream (the logout stream) must reach the client before its first event, which may
+  // come hours later: headers now.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream')) res.flushHeaders();
+  const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream);
   await new Promise<void>((resolve, reject) => {
-    Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
+    // A client that goes away ends nothing by itself: destroying the body cancels the handler's
+    // stream, which frees what it holds (a logout stream's place in the session's bound).
+    res.on('close', () => {
+      if (!res.writableFinished) body.destroy();
+      resolve();
+    });
+    body.on('error', reject).pipe(res).on('finish', resolve).on('error', reject);
   });
 }
 
