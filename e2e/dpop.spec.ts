@@ -77,13 +77,18 @@ test('sign-in binds the tokens to a non-extractable key kept in IndexedDB; useri
 });
 
 test('a reload keeps the key; sign-out deletes it and the next sign-in makes a new one', async ({ page }) => {
-  await openSignin(page, attrs());
+  await openSignin(page, attrs({ 'api-origins': op.issuer }));
   await signInWithPopup(page, 'erin');
   const [before] = await keysIn(page);
   await page.reload();
   expect((await nextEvent(page, 'aq-profile')).detail.profile.sub).toBe('erin');
   expect(await keysIn(page)).toEqual([before]);
   expect(await boundTo(await accessToken(page))).toBe(before.jkt);
+  // The restored token still works: fetch() proves the key it was bound to, kept over the reload.
+  const from = op.requests.length;
+  const status = await page.evaluate((me) => document.querySelector('aq-signin')!.fetch(me).then((r) => r.status), `${op.issuer}/me`);
+  expect(status).toBe(200);
+  expect(op.requests.slice(from).filter((r) => r.path === '/me' && r.method === 'GET')).toEqual([expect.objectContaining({ status: 200, dpop: true })]);
 
   await page.locator('aq-signin button').click();
   await nextEvent(page, 'aq-logout');
