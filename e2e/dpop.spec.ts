@@ -127,6 +127,20 @@ test('a token taken out of the page is refused by the OP without the key, with o
   expect(op.requests.filter((r) => r.path === '/me').slice(-2).map((r) => r.error)).toEqual(['invalid_token', 'invalid_token']);
 });
 
+test('a renewal by refresh token goes with a proof of the same key, and the new access token is bound to it', async ({ page }) => {
+  await openSignin(page, attrs({ 'client-id': 'tokens-refresh', scope: 'openid profile offline_access', prompt: 'consent', 'session-interval': '0' }));
+  const from = op.requests.length;
+  await signInWithPopup(page, 'rhea');
+  const [key] = await keysIn(page);
+  const first = await accessToken(page);
+  // The OP's access tokens for this client live 10 s: renewed after 7.5.
+  const renewed = await nextEvent(page, 'aq-token', 1, 15_000);
+  expect(renewed.detail.accessToken).not.toBe(first);
+  expect(await boundTo(renewed.detail.accessToken)).toBe(key.jkt);
+  const tokenRequests = op.requests.slice(from).filter((r) => r.method === 'POST' && r.path === '/token');
+  expect(tokenRequests).toEqual([expect.objectContaining({ status: 200, dpop: true }), expect.objectContaining({ status: 200, dpop: true })]);
+});
+
 test('dpop="off": a Bearer token and no key stored', async ({ page }) => {
   await openSignin(page, attrs({ dpop: 'off' }));
   await signInWithPopup(page, 'bea');

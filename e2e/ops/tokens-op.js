@@ -9,6 +9,7 @@
 //   tokens        DPoP when the page sends proofs, PAR when it pushes
 //   tokens-nonce  the OP requires a DPoP nonce (RFC 9449 §8): the first proof is answered use_dpop_nonce
 //   tokens-par    the OP requires its requests pushed (client metadata require_pushed_authorization_requests)
+//   tokens-refresh  access tokens live 10 s: with offline_access (and prompt=consent), renewals come quickly
 // and `api`, a confidential client (secret `api-secret`) for token introspection, as an API would.
 // `requirePar: true` makes PAR required for every client, said in discovery.
 import http from 'node:http';
@@ -32,7 +33,7 @@ export async function startTokensOp({ port, rpOrigins, pages = ['/e2e/pages/sign
   const publicClient = (clientId, extra = {}) => ({
     client_id: clientId,
     token_endpoint_auth_method: 'none',
-    grant_types: ['authorization_code'],
+    grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     redirect_uris: redirectUris,
     post_logout_redirect_uris: redirectUris,
@@ -44,10 +45,11 @@ export async function startTokensOp({ port, rpOrigins, pages = ['/e2e/pages/sign
       publicClient('tokens'),
       publicClient('tokens-nonce'),
       publicClient('tokens-par', { require_pushed_authorization_requests: true }),
+      publicClient('tokens-refresh'),
       { client_id: 'api', client_secret: 'api-secret', grant_types: [], response_types: [], redirect_uris: [] },
     ],
     pkce: { required: () => true },
-    scopes: ['openid', 'profile', 'email'],
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
     claims: { openid: ['sub'], profile: ['name', 'given_name', 'family_name'], email: ['email', 'email_verified'] },
     // Profile claims from userinfo only: a sign-in then makes a DPoP-bound userinfo request.
     conformIdTokenClaims: true,
@@ -70,7 +72,7 @@ export async function startTokensOp({ port, rpOrigins, pages = ['/e2e/pages/sign
     },
     // Its own cookie names: other OPs of the tests run on localhost too, and cookies ignore ports.
     cookies: { keys: [randomBytes(32).toString('base64url')], names: { session: `_s${port}`, interaction: `_i${port}`, resume: `_r${port}` } },
-    ttl: { AccessToken: 600, IdToken: 600, Grant: 3600, Session: 3600, Interaction: 600, AuthorizationCode: 60 },
+    ttl: { AccessToken: (ctx, token, client) => (client?.clientId === 'tokens-refresh' ? 10 : 600), RefreshToken: 3600, IdToken: 600, Grant: 3600, Session: 3600, Interaction: 600, AuthorizationCode: 60 },
     jwks: { keys: [{ ...key, kid: `rs-${Date.now().toString(36)}`, use: 'sig', alg: 'RS256' }] },
   };
   const provider = constructQuietly(() => new Provider(issuer, configuration));
