@@ -100,6 +100,45 @@ test('a reload keeps the key; sign-out deletes it and the next sign-in makes a n
   expect(await boundTo(await accessToken(page))).toBe(after[0].jkt);
 });
 
+test('a new per-tab key sweeps the keys of tabs unused for 30 days, and only those', async ({ page, context }) => {
+  await openSignin(page, attrs());
+  await expect.poll(() => keysIn(page).then((k) => k.length)).toBe(1);
+  // Left behind: a tab's key last used 31 days ago, one used yesterday, and a storage="local" key (never swept).
+  const planted = await page.evaluate(async () => {
+    const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
+    const day = 86_400_000;
+    const entries: [string, object][] = [['old|tab', { ...pair, usedAt: Date.now() - 31 * day }], ['recent|tab', { ...pair, usedAt: Date.now() - day }], ['local', pair]];
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const open = indexedDB.open('aq-signin');
+      open.onsuccess = () => resolve(open.result);
+    });
+    await new Promise<void>((resolve) => {
+      const tx = db.transaction('dpop-keys', 'readwrite');
+      for (const [name, value] of entries) tx.objectStore('dpop-keys').put(value, name);
+      tx.oncomplete = () => resolve();
+    });
+    db.close();
+    return entries.length;
+  });
+  expect(await keysIn(page)).toHaveLength(1 + planted);
+  // Another tab: its own sessionStorage, so a key of its own, made now.
+  const other = await context.newPage();
+  await openSignin(other, attrs());
+  await expect.poll(() => keysIn(other).then((k) => k.length)).toBe(1 + planted);
+  const names = await other.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve) => {
+      const open = indexedDB.open('aq-signin');
+      open.onsuccess = () => resolve(open.result);
+    });
+    return new Promise<string[]>((resolve) => {
+      const keys = db.transaction('dpop-keys').objectStore('dpop-keys').getAllKeys();
+      keys.onsuccess = () => (db.close(), resolve(keys.result.map(String)));
+    });
+  });
+  expect(names).not.toContain('old|tab');
+  expect(names).toEqual(expect.arrayContaining(['recent|tab', 'local']));
+});
+
 test('an OP that asks for a DPoP nonce: the token request is sent again with it, once', async ({ page }) => {
   await openSignin(page, attrs({ 'client-id': 'tokens-nonce' }));
   const from = op.requests.length;

@@ -19,14 +19,14 @@ const handles = new Map<string, Promise<oauth.DPoPHandle | undefined>>();
  * either). "session": per tab, named by an id in sessionStorage, which a duplicated tab copies
  * along with the tokens. "local": one key for the origin's tabs, which share the user.
  */
-function slot(config: AqConfig): { name: string; kept: boolean } {
+function slot(config: AqConfig): { name: string; kept: boolean; tab?: boolean } {
   const name = `${config.issuer.href}|${config.clientId}`;
   if (config.storage === 'local') return { name, kept: true };
   try {
     if (config.storage === 'session') {
       let tab = sessionStorage.getItem(TAB);
       if (!tab) sessionStorage.setItem(TAB, (tab = crypto.randomUUID()));
-      return { name: `${name}|${tab}`, kept: true };
+      return { name: `${name}|${tab}`, kept: true, tab: true };
     }
   } catch {
     // No sessionStorage: the user is not kept past the page either.
@@ -57,28 +57,48 @@ function inStore(mode: IDBTransactionMode, run: (store: IDBObjectStore) => void)
   });
 }
 
+/** A stored pair, with when a page last used it (per-tab keys only). */
+type Kept = CryptoKeyPair & { usedAt?: number };
+
+/** A per-tab key unused this long is of a tab closed long ago (sessionStorage went with it). */
+const TAB_KEY_DAYS = 30;
+
 /**
  * The stored pair, or `fresh` stored in its place, in one readwrite transaction: tabs that share
  * a slot (storage "local") take turns on it, so the first pair stored is the one they all sign with.
+ * Per-tab pairs are marked used now; making one sweeps those no tab has used for TAB_KEY_DAYS.
  */
-async function keep(name: string, fresh: CryptoKeyPair): Promise<CryptoKeyPair> {
-  let pair: CryptoKeyPair | undefined;
+async function keep(name: string, tab: boolean, fresh: CryptoKeyPair): Promise<CryptoKeyPair> {
+  let pair: Kept | undefined;
+  const now = Date.now();
   await inStore('readwrite', (store) => {
     const read = store.get(name);
     read.onsuccess = () => {
-      pair = read.result as CryptoKeyPair | undefined;
-      if (!pair?.privateKey) store.put((pair = fresh), name);
+      pair = read.result as Kept | undefined;
+      if (pair?.privateKey) {
+        if (tab) store.put({ ...pair, usedAt: now }, name);
+        return;
+      }
+      store.put((pair = tab ? { ...fresh, usedAt: now } : fresh), name);
+      const all = store.openCursor();
+      all.onsuccess = () => {
+        const cursor = all.result;
+        if (!cursor) return;
+        const { usedAt } = cursor.value as Kept;
+        if (usedAt !== undefined && now - usedAt > TAB_KEY_DAYS * 86_400_000) cursor.delete();
+        cursor.continue();
+      };
     };
   });
-  return pair!;
+  return { publicKey: pair!.publicKey, privateKey: pair!.privateKey };
 }
 
-async function load(config: AqConfig, where: { name: string; kept: boolean }, handle: (pair: CryptoKeyPair) => oauth.DPoPHandle): Promise<oauth.DPoPHandle | undefined> {
+async function load(config: AqConfig, where: ReturnType<typeof slot>, handle: (pair: CryptoKeyPair) => oauth.DPoPHandle): Promise<oauth.DPoPHandle | undefined> {
   const fresh = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify']);
   let pair = fresh;
   if (where.kept) {
     try {
-      pair = await keep(where.name, fresh);
+      pair = await keep(where.name, !!where.tab, fresh);
     } catch (err) {
       // No IndexedDB (storage disabled, some private modes): a key that dies with the page would
       // leave the stored user's tokens unusable after a reload. Bearer tokens instead, unless the page
