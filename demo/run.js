@@ -15,7 +15,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // Root is the repository so that `/src/define.ts` resolves; the demo pages are mapped to short
 // URLs, which are also their redirect URIs (the element defaults to the page URL).
 const HEADER = readFileSync(new URL('header.html', import.meta.url), 'utf8').trim();
-const PAGES = { '/': '/demo/index.html', '/redirect.html': '/demo/redirect.html', '/backend.html': '/demo/backend.html' };
+const PAGES = { '/': '/demo/index.html', '/redirect.html': '/demo/redirect.html', '/backend.html': '/demo/backend.html', '/api.html': '/demo/api.html' };
 const csp = (issuer) => [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' https:",
   `connect-src 'self' ${issuer} ws://localhost:*`, `frame-src ${issuer}`, "object-src 'none'", "base-uri 'none'",
@@ -33,11 +33,11 @@ const demoPages = (issuer) => ({
       next();
     });
   },
-  // One header for every page (the current one marked), and the OP where OP_PORT put it.
+  // One header for every page (the current one marked), the OP where OP_PORT put it and the pages where DEMO_PORT did.
   transformIndexHtml: (html, { path }) => {
     const page = Object.keys(PAGES).find((p) => PAGES[p] === path) ?? path;
     const header = HEADER.replace(`<a href="${page}">`, `<a href="${page}" aria-current="page">`);
-    return html.replace('<!-- demo-header -->', header).replaceAll('localhost:3000', new URL(issuer).host);
+    return html.replace('<!-- demo-header -->', header).replaceAll('localhost:3000', new URL(issuer).host).replaceAll('localhost:5173', `localhost:${RP_PORT}`);
   },
 });
 
@@ -92,7 +92,8 @@ try {
 
 console.log(`Dev OP:    ${op.issuer} (client_id "demo")`);
 for (const line of redirectUriLines(rpOrigins)) console.log(`           ${line}`);
-console.log(`Demo page: http://localhost:${RP_PORT}/ (popup), http://localhost:${RP_PORT}/redirect.html (redirect), http://localhost:${RP_PORT}/backend.html (backend hand-off, Authsignal-style)`);
+console.log(`Demo page: http://localhost:${RP_PORT}/ (popup), http://localhost:${RP_PORT}/redirect.html (redirect), http://localhost:${RP_PORT}/backend.html (backend hand-off, Authsignal-style),`);
+console.log(`           http://localhost:${RP_PORT}/api.html (an API called with renewed tokens)`);
 console.log('');
 console.log(`Open http://localhost:${RP_PORT}/ and click Sign in (any user name and password work)`);
 console.log(`Remote sign-out push: ${process.env.REDIS_URL ? `logout bus and replay store in Redis at ${process.env.REDIS_URL}` : 'in this process (REDIS_URL=redis://127.0.0.1:6379 to share them through Redis)'}`);

@@ -73,7 +73,8 @@ test('an API call before and after a renewal, and one whose token the API refuse
   await revoke((await elementToken(page))!, 'access_token');
   answer = await callApi(page);
   expect(answer.status).toBe(200);
-  expect(await refreshes(page, sub)).toBe(before + 1);
+  // The retry's renewal, and on a loaded machine perhaps the next timed one (7.5 s apart) too.
+  expect(await refreshes(page, sub)).toBeGreaterThanOrEqual(before + 1);
   expect(await count(page, 'aq-logout')).toBe(0);
 });
 
