@@ -40,7 +40,10 @@ export type AqErrorCode =
    */
   | 'AQ_TOKEN_RENEWAL_FAILED'
   /** `getAccessToken()` or `fetch()` was called while no user is signed in (or signed out meanwhile). */
-  | 'AQ_NOT_SIGNED_IN';
+  | 'AQ_NOT_SIGNED_IN'
+
+  /** The pushed authorization request (PAR, RFC 9126) was refused by the OP (`error` set) or could not be sent. */
+  | 'AQ_PAR_FAILED';
 
 export interface AqErrorOptions {
   cause?: unknown;

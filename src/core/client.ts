@@ -1,3 +1,4 @@
+import type { DPoPHandle } from 'oauth4webapi';
 import { AqError } from '../errors.js';
 import type { AqLogoutReason } from '../events.js';
 import { emit } from '../events.js';
@@ -11,8 +12,10 @@ import type { AqClientOptions, AqConfig } from './config.js';
 import { resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
 import { discover, discovered } from './discovery.js';
+import { dpopFor, dropDpopKey } from './dpop.js';
 import { endSession, handleLogoutReturn } from './logout.js';
 import { openPopup } from './open-popup.js';
+import type { Pushed, PushedAhead } from './par.js';
 import { popupClosed, relayPopupResponse, waitForRelay } from './popup.js';
 import { RecordKeeper } from './record-keeper.js';
 import { startRedirect, takeRedirectResponse } from './redirect.js';
@@ -22,7 +25,6 @@ import type { AqProfile, SignedInRecord } from './store.js';
 import { exchangeCode, fetchUserinfo, revoke } from './token.js';
 import type { Transaction } from './transaction.js';
 import { dropTransaction, saveTransaction } from './transaction.js';
-import { dropDpopKey } from './dpop.js';
 import type { Renewer } from '../tokens/renewer.js';
 import { renewalDue } from '../tokens/timing.js';
 
@@ -72,6 +74,11 @@ const frontChannel = () => import('./front-channel.js');
  */
 const tokens = () => import('../tokens/index.js');
 
+/** RFC 9126 §5: the OP may require every request pushed; the page may ask for it anyway. */
+const usesPar = (config: AqConfig, d: Discovered) => config.par || d.as.require_pushed_authorization_requests === true;
+
+type Request = { url: string; tx: Transaction };
+
 export interface SignInOptions {
   /**
    * A window the caller already opened inside the click (e.g. `about:blank` while this module was
@@ -99,6 +106,10 @@ export class AqClient extends EventTarget {
   #pkce?: Pkce;
   #pkcePending?: Promise<Pkce>;
   #popupSignIn?: { popup: Window; promise: Promise<SignedInRecord | null>; supersede: (next: Promise<SignedInRecord | null>) => void };
+  /** The DPoP key's thumbprint, sent as dpop_jkt (RFC 9449 §10): computed ahead, as the click cannot wait. */
+  #jkt?: string;
+  /** With PAR: a request pushed ahead of the click. */
+  #ahead?: PushedAhead;
   #monitor?: SessionMonitor;
   #renewer?: Promise<Renewer>;
   #renewTimer?: ReturnType<typeof setTimeout>;
@@ -151,7 +162,23 @@ export class AqClient extends EventTarget {
   async prefetch(): Promise<void> {
     this.#nextPkce();
     if (this.config.responseType.includes('id_token')) void frontChannel();
-    await discover(this.config.issuer);
+    const d = await discover(this.config.issuer);
+    this.#jkt = await (await dpopFor(this.config, d.as))?.calculateThumbprint();
+    if (!usesPar(this.config, d) || this.config.initUrl || this.#disposed) return;
+    if (this.#ahead) return this.#ahead.renew();
+    const { PushedAhead } = await import('./par.js');
+    this.#ahead ??= new PushedAhead(async () => this.#pushed(d, this.#request(d, await this.#freshPkce())), () => !this.signedIn && !this.#disposed);
+    this.#ahead.renew();
+  }
+
+  /** The request pushed to the OP first (RFC 9126) when it requires that or the page asks. */
+  async #send(d: Discovered, request: Request): Promise<Request> {
+    return usesPar(this.config, d) ? this.#pushed(d, request) : request;
+  }
+
+  async #pushed(d: Discovered, request: Request): Promise<Pushed> {
+    const [{ pushRequest }, dpop] = await Promise.all([import('./par.js'), dpopFor(this.config, d.as)]);
+    return pushRequest(d, this.config, request, dpop);
   }
 
   #nextPkce(): Promise<Pkce> {
@@ -172,10 +199,11 @@ export class AqClient extends EventTarget {
     return pkce;
   }
 
-  #request(d: Discovered, pkce: Pkce, display?: Transaction['display'], extra?: Record<string, string>): { url: string; tx: Transaction } {
+  #request(d: Discovered, pkce: Pkce, display?: Transaction['display'], extra?: Record<string, string>): Request {
     const tx = newTransaction(this.config, pkce.verifier, display);
     if ((issuersAt.get(tx.redirectUri)?.size ?? 0) > 1) tx.requireIss = true;
-    const config = extra ? { ...this.config, extraParams: { ...this.config.extraParams, ...extra } } : this.config;
+    const jkt = this.#jkt && { dpop_jkt: this.#jkt };
+    const config = extra || jkt ? { ...this.config, extraParams: { ...this.config.extraParams, ...extra, ...jkt } } : this.config;
     // max_age may also come from auth-params or an init-url answer: whatever the OP is asked,
     // auth_time is checked against (OIDC Core §3.1.2.1). Both sources refuse a non-number.
     const maxAge = config.extraParams.max_age;
@@ -207,11 +235,14 @@ export class AqClient extends EventTarget {
     }
     let popup: Window;
     const d = discovered(this.config.issuer);
-    const pkce = d && this.#pkce && !options.popup ? this.#takePkce() : undefined;
-    const ready = d && pkce && !this.config.initUrl ? this.#request(d, pkce) : undefined;
+    const now = d && !options.popup && !this.config.initUrl;
+    // With PAR, ready only if pushed ahead (par.ts): pushing now would lose the click.
+    const par = d && usesPar(this.config, d);
+    const pkce = now && !par && this.#pkce ? this.#takePkce() : undefined;
+    const ready = par ? (now ? this.#ahead?.take() : undefined) : d && pkce ? this.#request(d, pkce) : undefined;
     try {
-      // Not ready yet (a click right after load, or init-url to ask first): open a blank popup
-      // now, inside the click, and navigate it once ready.
+      // Not ready yet (a click right after load, init-url to ask first, or no request pushed ahead):
+      // open a blank popup now, inside the click, and navigate it once ready.
       popup = options.popup ?? openPopup(ready?.url ?? 'about:blank');
     } catch (err) {
       return Promise.reject(err);
@@ -226,12 +257,12 @@ export class AqClient extends EventTarget {
     return promise;
   }
 
-  async #signInPopup(popup: Window, superseded: Promise<{ next: Promise<SignedInRecord | null> }>, ready?: { url: string; tx: Transaction }): Promise<SignedInRecord | null> {
+  async #signInPopup(popup: Window, superseded: Promise<{ next: Promise<SignedInRecord | null> }>, ready?: Request): Promise<SignedInRecord | null> {
     let request = ready;
     try {
       if (!request) {
         const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), this.#initParams()]);
-        request = this.#request(d, pkce, undefined, extra);
+        request = await this.#send(d, this.#request(d, pkce, undefined, extra));
         popup.location.href = request.url;
       }
     } catch (err) {
@@ -262,7 +293,7 @@ export class AqClient extends EventTarget {
 
   async #signInRedirect(): Promise<never> {
     const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), this.#initParams()]);
-    const { url, tx } = this.#request(d, pkce, undefined, extra);
+    const { url, tx } = this.#ahead?.take() ?? (await this.#send(d, this.#request(d, pkce, undefined, extra)));
     startRedirect(url, tx);
     return new Promise<never>(() => {});
   }
@@ -322,8 +353,12 @@ export class AqClient extends EventTarget {
     let refreshToken: string | undefined;
     let expiresIn = Number(params.get('expires_in')) || undefined;
     if (front.code && backendUrl) return handOffResponse(backendUrl, params, tx, claims, (answer) => emit(this, 'aq-backend', answer));
+    let dpop: DPoPHandle | undefined;
     if (front.callback && front.code) {
-      const tokens = await exchangeCode(d, this.config, front.callback, tx);
+      dpop = await dpopFor(this.config, d.as);
+      const tokens = await exchangeCode(d, this.config, front.callback, tx, dpop, this.config.dpop === 'required');
+      // The OP may have issued a Bearer token despite the proof (RFC 9449 §5): then it goes out without one.
+      if (tokens.tokenType !== 'dpop') dpop = undefined;
       // OIDC Core §3.3.3.6: both ID tokens of a hybrid flow must be about the same user.
       if (claims && (tokens.claims.sub !== claims.sub || tokens.claims.iss !== claims.iss)) {
         throw new AqError('AQ_ID_TOKEN_INVALID', `ID token rejected: the token endpoint's "sub" "${tokens.claims.sub}" differs from the authorization response's "${claims.sub}"`);
@@ -334,7 +369,7 @@ export class AqClient extends EventTarget {
     }
     let profile = { ...claims! } as AqProfile;
     if (accessToken && d.as.userinfo_endpoint && wantsUserinfo(this.config.scope)) {
-      profile = { ...profile, ...(await fetchUserinfo(d, this.config, accessToken, profile.sub)), sub: profile.sub };
+      profile = { ...profile, ...(await fetchUserinfo(d, this.config, accessToken, profile.sub, dpop)), sub: profile.sub };
     }
     return {
       profile,
@@ -360,11 +395,12 @@ export class AqClient extends EventTarget {
   #signedOut(reason: AqLogoutReason, tellTabs = true): void {
     this.#unwatch();
     this.#stopRenewing();
-    if (this.#records.drop(tellTabs)) {
-      // RFC 9449: a new key pair for the next user; tokens bound to this one are of no use now.
-      void dropDpopKey(this.config);
-      emit(this, 'aq-logout', { reason });
-    }
+    if (!this.#records.drop(tellTabs)) return;
+    // RFC 9449: a new key pair for the next user, unlinkable to this one (tokens bound to it are of
+    // no use now), and a new dpop_jkt and pushed request with it.
+    this.#jkt = undefined;
+    dropDpopKey(this.config).then(() => this.prefetch()).catch(() => undefined);
+    emit(this, 'aq-logout', { reason });
   }
 
   /**
@@ -546,7 +582,7 @@ export class AqClient extends EventTarget {
    */
   async #silentSignIn(): Promise<SignedInRecord | null> {
     const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
-    const { url, tx } = this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: this.#records.record!.idToken });
+    const { url, tx } = await this.#send(d, this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: this.#records.record!.idToken }));
     return silentCheck(url, tx, this.config.redirectUri, (response) => this.#validate(response, tx));
   }
 
@@ -589,6 +625,7 @@ export class AqClient extends EventTarget {
   dispose(): void {
     if (!this.#disposed) register(this.config, -1);
     this.#disposed = true;
+    this.#ahead?.stop();
     this.#unwatch();
     this.#stopRenewing();
     this.#records.close();

@@ -161,3 +161,23 @@ describe('form_post', () => {
     expect(resolveConfig({ ...base, responseMode: 'form_post', redirectUri: '/auth/form-post' }).responseMode).toBe('form_post');
   });
 });
+
+describe('dpop and par', () => {
+  it('dpop is auto unless "off" or "required"; anything else names the attribute', () => {
+    expect(resolveConfig(base).dpop).toBe('auto');
+    expect(resolveConfig({ ...base, dpop: 'required' }).dpop).toBe('required');
+    expect(configError({ dpop: 'on' }).message).toContain('"dpop" must be one of "auto", "off", "required", got "on"');
+  });
+
+  it('dpop "required" refuses response types that hand out a Bearer token in the front channel', () => {
+    expect(configError({ dpop: 'required', responseType: 'code token' }).message).toContain('"dpop" "required" needs a response type without "token"');
+    expect(resolveConfig({ ...base, dpop: 'required', responseType: 'code id_token' }).responseType).toBe('code id_token');
+    expect(configError({ dpop: 'required', backendUrl: '/api/auth/code' }).message).toContain('"dpop" "required" does not go with "backend-url"');
+  });
+
+  it('par is on only for a real true (the string "false" of a data-* default is not)', () => {
+    expect(resolveConfig({ ...base, par: true }).par).toBe(true);
+    expect(resolveConfig({ ...base, par: 'false' as unknown as boolean }).par).toBe(false);
+    expect(resolveConfig(base).par).toBe(false);
+  });
+});

@@ -59,6 +59,14 @@ export interface AqClientOptions {
    */
   clockTolerance?: number | string;
   /**
+   * DPoP-bound tokens (RFC 9449): `auto` (default) when the OP advertises ES256 in
+   * `dpop_signing_alg_values_supported`, `off`, or `required` (an OP or browser that cannot do it
+   * is an `AQ_CONFIG_INVALID` error, a Bearer token an `AQ_TOKEN_REQUEST_FAILED`).
+   */
+  dpop?: string;
+  /** Push every authorization request first (RFC 9126 PAR); on anyway when the OP requires it. */
+  par?: boolean;
+  /**
    * Origins `fetch()` attaches the access token to (`https://api.example.com`; http only on
    * localhost): space separated, or an array. Exact origins, no wildcard, no path. Default none:
    * the token goes nowhere unless the page names where.
@@ -93,6 +101,8 @@ export interface AqConfig {
   /** Exact origins (`URL.origin`) that `fetch()` sends the access token to. */
   apiOrigins: string[];
   logoutEventsUrl?: string;
+  dpop: 'auto' | 'off' | 'required';
+  par: boolean;
 }
 
 export { OPTIONS } from './options.js';
@@ -100,7 +110,7 @@ export { OPTIONS } from './options.js';
 // Parameters the SDK owns: letting auth-params override them would undo state, nonce or PKCE.
 export const RESERVED_PARAMS = new Set([
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
-  'code_challenge', 'code_challenge_method',
+  'code_challenge', 'code_challenge_method', 'dpop_jkt',
 ]);
 
 const RESPONSE_ORDER = ['code', 'id_token', 'token'];
@@ -224,6 +234,14 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
   const clockSkew = parseSeconds('clockSkew', options.clockSkew);
   // oauth4webapi's default; ours too (checkIssuedAt).
   const clockTolerance = parseNumber('clockTolerance', options.clockTolerance, 30)!;
+  const dpop = oneOf('dpop', options.dpop, ['auto', 'off', 'required'] as const, 'auto');
+  // A token from the front channel is Bearer whatever the proofs: DPoP binds only what the token endpoint issues.
+  if (dpop === 'required' && responseType.split(' ').includes('token')) {
+    throw invalid('dpop', `"required" needs a response type without "token" (got "${responseType}"): tokens from the front channel cannot be DPoP-bound`);
+  }
+  if (dpop === 'required' && options.backendUrl) {
+    throw invalid('dpop', '"required" does not go with "backend-url": the backend redeems the code, binding its tokens is its own business');
+  }
 
   const extraParams = parseAuthParams(options.authParams);
   const named: [string, string | undefined][] = [
@@ -253,6 +271,9 @@ export function resolveConfig(options: AqClientOptions): AqConfig {
     clockTolerance,
     apiOrigins: parseOrigins(options.apiOrigins),
     logoutEventsUrl: options.logoutEventsUrl ? backendUrl('logoutEventsUrl', options.logoutEventsUrl, options.allowCrossOriginBackend) : undefined,
+    dpop,
+    // Strictly true, like allowCrossOriginBackend: the element's boolean attribute, or the SDK's boolean.
+    par: options.par === true,
   };
 }
 

@@ -7,4 +7,5 @@ export const OPTIONS = [
   'issuer', 'clientId', 'scope', 'responseType', 'responseMode', 'display', 'redirectUri', 'prompt',
   'loginHint', 'uiLocales', 'acrValues', 'maxAge', 'authParams', 'storage', 'sessionInterval',
   'initUrl', 'backendUrl', 'allowCrossOriginBackend', 'clockSkew', 'clockTolerance', 'logoutEventsUrl', 'apiOrigins',
+  'dpop', 'par',
 ] as const satisfies readonly (keyof AqClientOptions)[];

@@ -1,5 +1,6 @@
 // @vitest-environment node
 // (happy-dom's URL.parse returns a URL that is not an instance of its own URL, which oauth4webapi checks.)
+import { createHash } from 'node:crypto';
 import * as oauth from 'oauth4webapi';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestOp } from './test-support/signer.js';
@@ -144,5 +145,55 @@ describe('fetchUserinfo', () => {
   ])('refuses %s with AQ_USERINFO_FAILED', async (_name, status, body, message) => {
     answer(status, body);
     await expect(fetchUserinfo(op.d, RP, 'AT', 'alice')).rejects.toMatchObject({ code: 'AQ_USERINFO_FAILED', message: expect.stringMatching(message) });
+  });
+});
+
+describe('DPoP (RFC 9449)', () => {
+  const handle = async () => oauth.DPoP({}, (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair);
+  const proof = (init?: RequestInit) => JSON.parse(Buffer.from(new Headers(init?.headers).get('dpop')!.split('.')[1], 'base64url').toString());
+  /** Answers in turn: a use_dpop_nonce challenge first when `nonce`, then `last`. */
+  function answers(last: () => Promise<Response>, nonce?: { status: number; header: Record<string, string>; body?: unknown }) {
+    let n = 0;
+    const fetch = vi.fn(async (_url: string, _init?: RequestInit) =>
+      nonce && n++ === 0
+        ? new Response(nonce.body ? JSON.stringify(nonce.body) : null, { status: nonce.status, headers: { 'content-type': 'application/json', ...nonce.header } })
+        : last(),
+    );
+    vi.stubGlobal('fetch', fetch);
+    return fetch;
+  }
+  const tokens = async (tokenType: string) => new Response(JSON.stringify({ access_token: 'AT', token_type: tokenType, id_token: await op.idToken({ at_hash: await op.halfHash('AT') }) }), { headers: { 'content-type': 'application/json' } });
+
+  it('sends a proof with the code and takes the DPoP token', async () => {
+    const fetch = answers(() => tokens('DPoP'));
+    await expect(exchangeCode(op.d, RP, callback(), tx, await handle())).resolves.toMatchObject({ accessToken: 'AT', tokenType: 'dpop' });
+    expect(proof(fetch.mock.calls[0][1])).toMatchObject({ htm: 'POST', htu: `${ISSUER}/token` });
+  });
+
+  it('takes a Bearer token from an OP that ignored the proof, unless DPoP is required', async () => {
+    answers(() => tokens('Bearer'));
+    await expect(exchangeCode(op.d, RP, callback(), tx, await handle())).resolves.toMatchObject({ tokenType: 'bearer' });
+    await expect(exchangeCode(op.d, RP, callback(), tx, await handle(), true)).rejects.toMatchObject({ code: 'AQ_TOKEN_REQUEST_FAILED', message: expect.stringMatching(/"token_type" "bearer", expected "DPoP"$/) });
+  });
+
+  it('sends the token request once more with the nonce the OP asks for, and only once', async () => {
+    const challenge = { status: 400, header: { 'dpop-nonce': 'N1' }, body: { error: 'use_dpop_nonce' } };
+    const fetch = answers(() => tokens('DPoP'), challenge);
+    await expect(exchangeCode(op.d, RP, callback(), tx, await handle())).resolves.toMatchObject({ tokenType: 'dpop' });
+    expect(fetch.mock.calls.map(([, init]) => proof(init).nonce)).toEqual([undefined, 'N1']);
+
+    const always = vi.fn(async () => new Response(JSON.stringify(challenge.body), { status: 400, headers: { 'content-type': 'application/json', ...challenge.header } }));
+    vi.stubGlobal('fetch', always);
+    await expect(exchangeCode(op.d, RP, callback(), tx, await handle())).rejects.toMatchObject({ code: 'AQ_TOKEN_REQUEST_FAILED', error: 'use_dpop_nonce' });
+    expect(always).toHaveBeenCalledTimes(2);
+  });
+
+  it('userinfo: the DPoP scheme with a proof of the token (ath), once more on a nonce challenge', async () => {
+    const challenge = { status: 401, header: { 'dpop-nonce': 'N2', 'www-authenticate': 'DPoP error="use_dpop_nonce", algs="ES256"' } };
+    const fetch = answers(async () => new Response(JSON.stringify({ sub: 'alice' }), { headers: { 'content-type': 'application/json' } }), challenge);
+    await expect(fetchUserinfo(op.d, RP, 'AT', 'alice', await handle())).resolves.toEqual({ sub: 'alice' });
+    const [, second] = fetch.mock.calls[1];
+    expect(new Headers(second?.headers).get('authorization')).toBe('DPoP AT');
+    expect(proof(second)).toMatchObject({ htm: 'GET', htu: `${ISSUER}/me`, nonce: 'N2', ath: createHash('sha256').update('AT').digest('base64url') });
   });
 });

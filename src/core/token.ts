@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { AqError } from '../errors.js';
+import { retryOnNonce } from './dpop.js';
 import type { IdTokenClaims } from './id-token.js';
 import { checkAtHash, checkIssuedAt } from './id-token.js';
 import type { Discovered, RelyingParty } from './oauth.js';
@@ -10,6 +11,7 @@ export interface TokenResult {
   claims: IdTokenClaims;
   idToken: string;
   accessToken: string;
+  /** `dpop` when the access token is bound to the DPoP key (RFC 9449 §5): it goes out with a proof. */
   tokenType: 'bearer' | 'dpop';
   /** Seconds the access token lives, when the OP says (`expires_in`). */
   expiresIn?: number;
@@ -22,20 +24,28 @@ export interface TokenResult {
  * exp, nonce, auth_time with max_age); the signature is checked too, which oauth4webapi leaves to
  * `validateApplicationLevelSignature` (TLS to the OP would do, OIDC Core §3.1.3.7 item 6, but a
  * browser's TLS is only as good as its roots, and the ID token is what a backend will trust).
+ * With a DPoP handle the request carries a proof (RFC 9449 §5); `requireDpop` refuses the Bearer
+ * token an OP may issue anyway.
  */
-export async function exchangeCode(d: Discovered, rp: RelyingParty, callback: URLSearchParams, tx: Transaction): Promise<TokenResult> {
+export async function exchangeCode(d: Discovered, rp: RelyingParty, callback: URLSearchParams, tx: Transaction, dpop?: oauth.DPoPHandle, requireDpop = false): Promise<TokenResult> {
   const { as, client, options } = clientFor(d, rp);
   const what = `token request to ${as.token_endpoint}`;
-  let response: Response;
+  let response!: Response;
   let body: oauth.TokenEndpointResponse;
   try {
-    response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callback, tx.redirectUri, tx.codeVerifier, options);
-    body = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: tx.nonce, maxAge: tx.maxAge, requireIdToken: true });
+    body = await retryOnNonce(dpop, async () => {
+      response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), callback, tx.redirectUri, tx.codeVerifier, { ...options, DPoP: dpop });
+      return oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: tx.nonce, maxAge: tx.maxAge, requireIdToken: true });
+    });
   } catch (err) {
     throw fromOauth(err, 'AQ_TOKEN_REQUEST_FAILED', what);
   }
-  // oauth4webapi takes DPoP tokens too; this client sends no proof, so one would be unusable (RFC 9449).
-  if (body.token_type !== 'bearer') throw new AqError('AQ_TOKEN_REQUEST_FAILED', `${what}: the answer has "token_type" "${body.token_type}", expected "Bearer"`);
+  // A DPoP token without our proofs would be unusable; a Bearer one is what an OP that ignores the
+  // proof issues (RFC 9449 §5), fine unless the page required DPoP.
+  const expected = dpop ? (requireDpop ? ['dpop'] : ['dpop', 'bearer']) : ['bearer'];
+  if (!expected.includes(body.token_type)) {
+    throw new AqError('AQ_TOKEN_REQUEST_FAILED', `${what}: the answer has "token_type" "${body.token_type}", expected ${expected.map((t) => (t === 'dpop' ? '"DPoP"' : '"Bearer"')).join(' or ')}`);
+  }
   try {
     await withFreshKeys(d, rp, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
   } catch (err) {
@@ -50,13 +60,17 @@ export async function exchangeCode(d: Discovered, rp: RelyingParty, callback: UR
 /**
  * The userinfo claims (OIDC Core §5.3). oauth4webapi checks that their "sub" equals the ID
  * token's (§5.3.4): otherwise they are someone else's. A signed answer (§5.3.2) has its signature
- * checked too, which oauth4webapi leaves to `validateApplicationLevelSignature`.
+ * checked too, which oauth4webapi leaves to `validateApplicationLevelSignature`. `dpop`: the
+ * handle a DPoP-bound access token goes out with.
  */
-export async function fetchUserinfo(d: Discovered, rp: RelyingParty, accessToken: string, sub: string): Promise<Record<string, unknown>> {
+export async function fetchUserinfo(d: Discovered, rp: RelyingParty, accessToken: string, sub: string, dpop?: oauth.DPoPHandle): Promise<Record<string, unknown>> {
   const { as, client, options } = clientFor(d, rp);
   try {
-    const response = await oauth.userInfoRequest(as, client, accessToken, options);
-    const claims = await oauth.processUserInfoResponse(as, client, sub, response);
+    let response!: Response;
+    const claims = await retryOnNonce(dpop, async () => {
+      response = await oauth.userInfoRequest(as, client, accessToken, { ...options, DPoP: dpop });
+      return oauth.processUserInfoResponse(as, client, sub, response);
+    });
     if (response.headers.get('content-type')?.split(';')[0] === 'application/jwt') await withFreshKeys(d, rp, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
     return claims;
   } catch (err) {

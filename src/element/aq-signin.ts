@@ -128,6 +128,8 @@ export class AqSignin extends LitElement {
     clockTolerance: { attribute: 'clock-tolerance' },
     apiOrigins: { attribute: 'api-origins' },
     logoutEventsUrl: { attribute: 'logout-events-url' },
+    dpop: {},
+    par: { type: Boolean },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
@@ -201,6 +203,11 @@ export class AqSignin extends LitElement {
    * third-party cookies blind the session iframe. Same origin unless `allow-cross-origin-backend`.
    */
   declare logoutEventsUrl?: string;
+  /** DPoP-bound tokens (RFC 9449): `auto` (default: when the OP advertises ES256 for DPoP), `off`, or `required`. */
+  declare dpop?: string;
+  /** Push each authorization request to the OP first (RFC 9126 PAR); on anyway when the OP requires it. */
+  // Initialised like endSession: Vue sets a boolean property from a bare attribute only when it holds a boolean.
+  par = false;
   /** `basic` (default), `orange`, `grey`, `white`, or `none` (unstyled, for styling through `::part`). */
   declare theme?: string;
   /** `small`, `medium` (default) or `large`. */

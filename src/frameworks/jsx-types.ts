@@ -28,6 +28,8 @@ export interface AqSigninAttributes {
   'clock-tolerance'?: number | string;
   'api-origins'?: string;
   'logout-events-url'?: string;
+  dpop?: 'auto' | 'off' | 'required';
+  par?: boolean;
   theme?: 'basic' | 'orange' | 'grey' | 'white' | 'none';
   size?: 'small' | 'medium' | 'large';
   avatar?: boolean;
