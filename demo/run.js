@@ -82,6 +82,9 @@ try {
     resolve: { conditions: ['module', 'browser', 'production'] },
     // Pre-bundled up front: a dependency found later makes Vite reload the page.
     optimizeDeps: { entries: ['demo/*.html'], include: ['lit', 'oauth4webapi'] },
+    // A cache of its own: another Vite server (the e2e pages, a second demo) re-optimizing into a
+    // shared one answers this one's pages "504 Outdated Optimize Dep".
+    cacheDir: 'node_modules/.vite/demo',
     server: { host: 'localhost', port: RP_PORT, strictPort: true },
   });
   await vite.listen();

@@ -98,6 +98,9 @@ const vite = await createServer({
   // Pre-bundled up front: a dependency found later would make Vite reload the page in the middle of a test.
   optimizeDeps: { entries: ['e2e/pages/*.html', 'e2e/pages/*.js'], include: ['lit', 'oauth4webapi', 'preact', 'react', 'react-dom/client', 'vue/dist/vue.esm-bundler.js'] },
   server: { host: 'localhost', port: RP_PORT, strictPort: true, hmr: false },
+  // Its own cache: e2e/demo-api.spec.ts runs the demo's Vite server beside this one, and a shared
+  // cache re-optimized by one answers the other's pages "504 Outdated Optimize Dep".
+  cacheDir: 'node_modules/.vite/e2e',
 });
 await vite.listen();
 console.log(`e2e servers up: OP ${op.issuer}, pages http://localhost:${RP_PORT}/e2e/pages/`);

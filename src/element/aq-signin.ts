@@ -1,5 +1,5 @@
 import { LitElement, html } from 'lit';
-import type { PropertyValues, TemplateResult } from 'lit';
+import type { PropertyDeclaration, PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import type { AqClient } from '../core/client.js';
 import type { AqClientOptions, AqConfig } from '../core/config.js';
 import { openPopup } from '../core/open-popup.js';
@@ -64,6 +64,12 @@ function afterDomContentLoaded(fn: () => void): void {
 // The default icon: a padlock.
 const ICON = html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M12 2a5 5 0 0 1 5 5v3h1a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h1V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v3h6V7a3 3 0 0 0-3-3zm0 9a2 2 0 0 0-1 3.73V19h2v-2.27A2 2 0 0 0 12 13z"></path></svg>`;
 
+/** Lit property declarations whose attribute is the property's name in kebab case (`clientId`: `client-id`). */
+function attributes(props: Record<string, { -readonly [K in keyof PropertyDeclaration]: PropertyDeclaration[K] }>): PropertyDeclarations {
+  for (const name in props) props[name].attribute = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return props;
+}
+
 /**
  * A sign-in button for any OpenID Connect provider.
  *
@@ -104,39 +110,42 @@ export class AqSignin extends LitElement {
     if (!registry.get(tag)) registry.define(tag, tag === 'aq-signin' ? this : class extends this {});
   }
 
-  static override properties = {
+  // Each attribute is its property's name in kebab case: derived, not spelled out, which saves the
+  // first paint about 100 bytes. custom-elements-manifest.config.mjs reads this object for the
+  // manifest's attribute table.
+  static override properties = attributes({
     issuer: {},
-    clientId: { attribute: 'client-id' },
+    clientId: {},
     scope: {},
-    responseType: { attribute: 'response-type' },
-    responseMode: { attribute: 'response-mode' },
+    responseType: {},
+    responseMode: {},
     display: {},
-    redirectUri: { attribute: 'redirect-uri' },
+    redirectUri: {},
     prompt: {},
-    loginHint: { attribute: 'login-hint' },
-    uiLocales: { attribute: 'ui-locales' },
-    acrValues: { attribute: 'acr-values' },
-    maxAge: { attribute: 'max-age' },
-    authParams: { attribute: 'auth-params' },
-    sessionInterval: { attribute: 'session-interval' },
+    loginHint: {},
+    uiLocales: {},
+    acrValues: {},
+    maxAge: {},
+    authParams: {},
+    sessionInterval: {},
     storage: {},
-    endSession: { attribute: 'end-session', type: Boolean },
-    initUrl: { attribute: 'init-url' },
-    backendUrl: { attribute: 'backend-url' },
-    allowCrossOriginBackend: { attribute: 'allow-cross-origin-backend', type: Boolean },
-    clockSkew: { attribute: 'clock-skew' },
-    clockTolerance: { attribute: 'clock-tolerance' },
-    apiOrigins: { attribute: 'api-origins' },
-    logoutEventsUrl: { attribute: 'logout-events-url' },
+    endSession: { type: Boolean },
+    initUrl: {},
+    backendUrl: {},
+    allowCrossOriginBackend: { type: Boolean },
+    clockSkew: {},
+    clockTolerance: {},
+    apiOrigins: {},
+    logoutEventsUrl: {},
     dpop: {},
     par: { type: Boolean },
     theme: { reflect: true },
     size: { reflect: true },
     avatar: { type: Boolean },
-    signInText: { attribute: 'sign-in-text' },
-    signOutText: { attribute: 'sign-out-text' },
-    signOutClaim: { attribute: 'sign-out-claim' },
-  };
+    signInText: {},
+    signOutText: {},
+    signOutClaim: {},
+  });
 
   /** OP issuer URL (required); discovery is read from `{issuer}/.well-known/openid-configuration`. */
   declare issuer: string;
