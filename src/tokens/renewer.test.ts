@@ -116,6 +116,23 @@ describe('Renewer outcomes', () => {
     expect(a.on.failed).not.toHaveBeenCalled();
   });
 
+  it('a renew() while a renewal holds its lock after taking its token renews again: the API refused that token', async () => {
+    const first = issued();
+    const a = tab({ record: first }, first);
+    const renewer = new Renewer(a.host, fakeLocks());
+    const second = issued();
+    const third = issued();
+    refreshRecord.mockResolvedValueOnce(second).mockResolvedValueOnce(third);
+    const timed = renewer.renew();
+    // The first renewal has taken `second` and holds its lock 50 ms more; `second` is refused now.
+    await vi.advanceTimersByTimeAsync(10);
+    expect(a.record()).toBe(second);
+    const retried = renewer.renew();
+    expect(await settle(timed)).toBe(second);
+    expect((await settle(retried)).accessToken).toBe(third.accessToken);
+    expect(refreshRecord).toHaveBeenCalledTimes(2);
+  });
+
   it('an OP out of reach: reported once, retried with back-off, the user kept, then renewed', async () => {
     const first = issued();
     const a = tab({ record: first }, first);

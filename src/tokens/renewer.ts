@@ -81,9 +81,17 @@ export class Renewer {
     return record.accessToken;
   }
 
-  /** Renews now, joining a renewal under way; resolves with the renewed record. */
+  /**
+   * Renews now, joining a renewal under way; resolves with the renewed record, whose access token
+   * is never the one current at the call.
+   */
   renew(): Promise<SignedInRecord> {
-    this.#running ??= this.#renew(this.#host.current()?.accessToken).finally(() => (this.#running = undefined));
+    const stale = this.#host.current()?.accessToken;
+    const running = this.#running;
+    // A renewal under way may be one that already produced the current token: it holds its lock
+    // a moment after taking its result. A caller whose API just refused that token needs another.
+    if (running) return running.then((next) => (next.accessToken === stale ? this.renew() : next));
+    this.#running = this.#renew(stale).finally(() => (this.#running = undefined));
     return this.#running;
   }
 
