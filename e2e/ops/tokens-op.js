@@ -10,9 +10,9 @@
 //   tokens-nonce  the OP requires a DPoP nonce (RFC 9449 §8): the first proof is answered use_dpop_nonce
 //   tokens-par    the OP requires its requests pushed (client metadata require_pushed_authorization_requests)
 //   tokens-refresh  access tokens live 10 s: with offline_access (and prompt=consent), renewals come quickly
-//   tokens-api    access tokens are RFC 9068 JWTs for the API `apiResource` (RFC 8707 resource
+//   tokens-api    access tokens are RFC 9068 JWTs for the API `API_RESOURCE` (RFC 8707 resource
 //                 indicator, the default for this client only; scope `api:read`), which an API
-//                 verifies itself: the other clients' opaque tokens are for userinfo
+//                 verifies itself; the other clients' tokens stay opaque, for userinfo
 // and `api`, a confidential client (secret `api-secret`) for token introspection, as an API would.
 // `requirePar: true` makes PAR required for every client, said in discovery.
 import http from 'node:http';
