@@ -4,10 +4,15 @@
 // - one renewal: from the start of its token request to the page having the new token, and the
 //   requests it made;
 // - refresh requests counted at the OP per expiry with 1, 2 and 5 tabs open (the OP counts them
-//   by user: e2e/servers.js /e2e/token-requests), and the renewal errors the tabs saw.
+//   by user: e2e/servers.js /e2e/token-requests), and the renewal errors the tabs saw;
+// - the main-thread cost of a DPoP proof (bench/dpop-proof.html, against the tokens OP, which
+//   this starts on a free port): the page's own non-extractable key, through oauth4webapi's DPoP
+//   handle, beside the Bearer header alone.
 // Run alone (servers and Chromium of its own): `node scripts/bench-tokens.mjs` after npm run build.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startTokensOp } from '../e2e/ops/tokens-op.js';
+import { freePort } from './free-port.mjs';
 
 const OP = 'http://localhost:3100';
 const RP = 'http://localhost:5174';
@@ -64,8 +69,47 @@ async function run(browser, side, tabs) {
   return { perExpiry: expiries ? counted / expiries : NaN, renewalMs, requestsPerRenewal, errors, signedOut };
 }
 
+/** Calls timed, in batches: performance.now() steps by 100 µs in a page that is not cross-origin isolated, about a proof's time. */
+const PROOFS = 1000;
+const BATCH = 10;
+const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
+
+/**
+ * The headers of `PROOFS` API calls, with a DPoP proof and with Bearer alone: time per call as the
+ * page awaits it (median and p95 over batches of `BATCH` calls in a row), and the main thread's
+ * busy time per call (CDP TaskDuration: WebCrypto signs off the main thread, which the wait
+ * includes and this does not).
+ */
+async function proofCost(browser) {
+  const op = await startTokensOp({ port: await freePort(), rpOrigins: [RP] });
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${RP}/bench/dpop-proof.html?issuer=${encodeURIComponent(op.issuer)}`);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+    const result = {};
+    for (const dpop of [true, false]) {
+      await page.evaluate(([b, d]) => window.__proofTimes(5, b, d), [BATCH, dpop]); // warm-up: the handle's header, JIT
+      const t0 = await task();
+      const times = await page.evaluate(([n, b, d]) => window.__proofTimes(n, b, d), [PROOFS / BATCH, BATCH, dpop]);
+      result[dpop ? 'dpop' : 'bearer'] = { median: quantile(times, 0.5), p95: quantile(times, 0.95), mainThread: (((await task()) - t0) * 1000) / PROOFS };
+    }
+    return result;
+  } finally {
+    await page.close();
+    await op.close();
+  }
+}
+
 /** Adds the renewal rows through `row(figure, ours, theirs, limit)`. */
 export async function tokenRows(browser, row) {
+  const cost = await proofCost(browser);
+  const per = (c) => `${c.median.toFixed(2)} / ${c.p95.toFixed(2)}`;
+  row(`API call headers, DPoP proof: median / p95 per call (ms, ${PROOFS})`, per(cost.dpop), '—');
+  row('  main-thread ms per DPoP proof', cost.dpop.mainThread.toFixed(3), '—');
+  row('  Bearer header alone: median / p95 per call (ms)', per(cost.bearer), '—');
+  row('  main-thread ms per Bearer header', cost.bearer.mainThread.toFixed(3), '—');
   const results = {};
   for (const tabs of [1, 2, 5]) for (const side of ['ours', 'theirs']) results[`${side}${tabs}`] = await run(browser, side, tabs);
   const one = (side) => results[`${side}1`];

@@ -233,8 +233,9 @@ row('check_session polls per minute, hidden', idleFig('ours', 'hidden', 0), idle
 row('main-thread ms per poll', idleSpread('ours', 'perPoll', 2), idleSpread('theirs', 'perPoll', 2));
 row('OP logout -> page signed out (ms)', idleSpread('ours', 'logout', 0), idleSpread('theirs', 'logout', 0), 'interval + 1000');
 
-// 6. Renewal (docs/tokens.md): one renewal, and refresh requests at the OP per expiry with 1, 2
-// and 5 tabs, beside oidc-client-ts with automaticSilentRenew and refresh tokens.
+// 6. Renewal (docs/tokens.md): the main-thread cost of a DPoP proof, one renewal, and refresh
+// requests at the OP per expiry with 1, 2 and 5 tabs, beside oidc-client-ts with
+// automaticSilentRenew and refresh tokens.
 await tokenRows(browser, row);
 
 await browser.close();

@@ -10,15 +10,22 @@
 //   tokens-nonce  the OP requires a DPoP nonce (RFC 9449 §8): the first proof is answered use_dpop_nonce
 //   tokens-par    the OP requires its requests pushed (client metadata require_pushed_authorization_requests)
 //   tokens-refresh  access tokens live 10 s: with offline_access (and prompt=consent), renewals come quickly
+//   tokens-api    access tokens are RFC 9068 JWTs for the API `API_RESOURCE` (RFC 8707 resource
+//                 indicator, the default for this client only; scope `api:read`), which an API
+//                 verifies itself; the other clients' tokens stay opaque, for userinfo
 // and `api`, a confidential client (secret `api-secret`) for token introspection, as an API would.
 // `requirePar: true` makes PAR required for every client, said in discovery.
 import http from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import Provider from 'oidc-provider-9';
+import Provider, { errors } from 'oidc-provider-9';
 import { constructQuietly } from '../../demo/op/dev-recipes.js';
 
 const cap = (s) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The resource indicator of the `tokens-api` client's access tokens: their `aud`. */
+export const API_RESOURCE = 'https://api.example.com';
+const forApi = (client) => client?.clientId === 'tokens-api';
 
 /**
  * Starts it on 127.0.0.1:port, issuer http://localhost:port. `requests` lists every request it
@@ -46,6 +53,7 @@ export async function startTokensOp({ port, rpOrigins, pages = ['/e2e/pages/sign
       publicClient('tokens-nonce'),
       publicClient('tokens-par', { require_pushed_authorization_requests: true }),
       publicClient('tokens-refresh'),
+      publicClient('tokens-api'),
       { client_id: 'api', client_secret: 'api-secret', grant_types: [], response_types: [], redirect_uris: [] },
     ],
     pkce: { required: () => true },
@@ -69,6 +77,16 @@ export async function startTokensOp({ port, rpOrigins, pages = ['/e2e/pages/sign
       },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: requirePar },
       introspection: { enabled: true, allowedPolicy: (ctx, client) => client.clientId === 'api' },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (ctx, client, oneOf) => oneOf ?? (forApi(client) ? API_RESOURCE : undefined),
+        // With `openid` in the scope the token request would otherwise get a userinfo token.
+        useGrantedResource: (ctx) => forApi(ctx.oidc.client),
+        getResourceServerInfo: (ctx, resource, client) => {
+          if (resource !== API_RESOURCE || !forApi(client)) throw new errors.InvalidTarget();
+          return { scope: 'api:read', audience: API_RESOURCE, accessTokenFormat: 'jwt', accessTokenTTL: 600, jwt: { sign: { alg: 'RS256' } } };
+        },
+      },
     },
     // Its own cookie names: other OPs of the tests run on localhost too, and cookies ignore ports.
     cookies: { keys: [randomBytes(32).toString('base64url')], names: { session: `_s${port}`, interaction: `_i${port}`, resume: `_r${port}` } },
