@@ -78,7 +78,7 @@ function attributes(props: Record<string, { -readonly [K in keyof PropertyDeclar
  *
  * @fires aq-profile - The user is signed in (after sign-in or on restore); `detail.profile` holds the validated claims.
  * @fires aq-logout - The user is signed out; `detail.reason` is `user`, `remote`, `expired`, `other-tab` or `renewal-refused`.
- * @fires aq-error - Something failed; `detail.error` is an `AqError` with a stable `code`.
+ * @fires aq-error - Something failed; `detail.error` is an `AqError` with a stable `code`: `AQ_CONFIG_INVALID`, `AQ_DISCOVERY_FAILED`, `AQ_AUTHORIZATION_ERROR`, `AQ_LOAD_FAILED`, `AQ_POPUP_BLOCKED`, `AQ_POPUP_CLOSED`, `AQ_STATE_INVALID`, `AQ_RESPONSE_INVALID`, `AQ_TOKEN_REQUEST_FAILED`, `AQ_ID_TOKEN_INVALID`, `AQ_USERINFO_FAILED`, `AQ_SESSION_CHECK_UNAVAILABLE`, `AQ_LOGOUT_STREAM_UNAVAILABLE`, `AQ_INIT_FAILED`, `AQ_BACKEND_FAILED`, `AQ_TOKEN_RENEWAL_FAILED`, `AQ_NOT_SIGNED_IN`, `AQ_PAR_FAILED` (docs/errors.md).
  * @fires aq-backend - With `backend-url`: the backend's answer, `detail.status` and `detail.body`.
  * @fires aq-token - The access token was renewed (here or in another tab): `detail.accessToken`, `detail.expiresAt` (seconds since the epoch).
  *

@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { AqError } from '../errors.js';
 import type { AqConfig } from '../core/config.js';
-import { dpopFor } from '../core/dpop.js';
+import { dpopFor, retryOnNonce } from '../core/dpop.js';
 import type { IdTokenClaims } from '../core/id-token.js';
 import { checkAtHash, checkIssuedAt } from '../core/id-token.js';
 import type { Discovered } from '../core/oauth.js';
@@ -30,19 +30,13 @@ export async function refreshRecord(d: Discovered, config: AqConfig, record: Sig
   const { as, client, options } = clientFor(d, config);
   const what = `token renewal at ${as.token_endpoint}`;
   let response!: Response;
-  let body!: oauth.TokenEndpointResponse;
+  let body: oauth.TokenEndpointResponse;
   try {
     const DPoP = await dpopFor(config, as);
-    // A DPoP nonce challenge (RFC 9449 §8) is answered once: the handle keeps the nonce.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), record.refreshToken!, { ...options, DPoP });
-        body = await oauth.processRefreshTokenResponse(as, client, response);
-        break;
-      } catch (err) {
-        if (attempt || !oauth.isDPoPNonceError(err)) throw err;
-      }
-    }
+    body = await retryOnNonce(DPoP, async () => {
+      response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), record.refreshToken!, { ...options, DPoP });
+      return oauth.processRefreshTokenResponse(as, client, response);
+    });
   } catch (err) {
     const unreachable = err instanceof TypeError || err instanceof DOMException || (err as { status?: number }).status! >= 500 ||
       (err instanceof oauth.OperationProcessingError && err.code === oauth.RESPONSE_IS_NOT_CONFORM);

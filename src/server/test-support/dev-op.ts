@@ -3,8 +3,8 @@
 // free port, and its devInteractions login and consent pages driven over HTTP (fetch + a cookie
 // jar) as a browser would, without one. Test-only.
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { freePort } from '../../../scripts/free-port.mjs';
+import type { CodeHandoff } from '../code-handler.js';
 
 /** The part of demo/op/provider.js these tests use (it is plain JS without declarations). */
 interface ProviderModule {
@@ -32,28 +32,13 @@ const provider = (await import(/* @vite-ignore */ new URL('../../../demo/op/prov
 /** The dev OP's confidential client whose token-endpoint ID tokens are unsigned. */
 export const UNSIGNED_CLIENT: DevOpClient = provider.UNSIGNED_CLIENT;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** Starts the dev OP on a free port, `DEV_OP_REDIRECT`'s origin as its RP origin. */
 export async function startDevOp(): Promise<DevOp> {
   return provider.startOp({ port: await freePort(), rpOrigins: [new URL(DEV_OP_REDIRECT).origin] });
 }
 
 /** What the element would POST to `backend-url` after a code sign-in. */
-export interface DevOpHandoff {
-  code: string;
-  state: string;
-  iss?: string;
-  redirect_uri: string;
-  code_verifier: string;
-  nonce: string;
-}
+export type DevOpHandoff = Omit<CodeHandoff, 'id_token'>;
 
 /**
  * One code + PKCE authorization request of `clientId` through the dev OP's login page (as
