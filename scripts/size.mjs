@@ -30,6 +30,24 @@ const dist = resolve(process.env.AQ_DIST ?? `${root}dist`);
 const KB = 1024;
 const json = process.argv.includes('--json');
 
+/**
+ * The budgets (gzip bytes), set from the stack: Lit and the oauth4webapi functions the flows must
+ * call are about 15.5 kB of any page, before a line of ours (docs/size-and-speed.md, "Budgets").
+ * They guard against growth; the peer's figure is printed beside them, measured in the same run.
+ */
+const BUDGET = {
+  // The element, its styles and labels, Lit: all a page loads before the button paints.
+  firstPaint: 10 * KB,
+  // What a page with no option loads: first paint, then the relying party as the element connects.
+  defaultPage: 34 * KB,
+  // Each option's own chunk, loaded only by the pages that set it.
+  optionChunk: 2 * KB,
+  // One classic script with every feature.
+  scriptTag: 36 * KB,
+  // Every chunk an ESM app can load, all options at once (no page sets them all).
+  esmAll: 40 * KB,
+};
+
 if (!process.env.AQ_DIST && !process.argv.includes('--no-build')) execSync('npm run build', { cwd: root, stdio: 'ignore' });
 for (const f of ['define.js', 'aq-signin.js']) {
   if (!existsSync(`${dist}/${f}`)) {
@@ -82,9 +100,14 @@ function perConfiguration(app) {
     for (const dep of chunks.get(name).imports) visit(dep);
   };
   for (const name of eagerFiles) for (const dep of chunks.get(name).dynamicImports) visit(dep);
+  // The options that load a chunk of their own, told apart by the sources it was built from.
   const kinds = [
     { id: 'implicit-hybrid', what: 'implicit/hybrid (front-channel ID token)', test: /\/src\/core\/front-channel\.ts$/ },
     { id: 'backend', what: 'backend hand-off (backend-url, init-url)', test: /\/src\/core\/backend\.ts$/ },
+    { id: 'tokens', what: 'renewal and fetch() (a refresh token, api-origins)', test: /\/src\/tokens\// },
+    { id: 'dpop', what: 'DPoP (dpop "auto" with an OP that offers it)', test: /\/src\/core\/dpop-key\.ts$/ },
+    { id: 'par', what: 'PAR (par, or an OP that requires it)', test: /\/src\/core\/par\.ts$/ },
+    { id: 'logout-stream', what: 'the logout stream (logout-events-url)', test: /\/src\/session\/logout-stream\.ts$/ },
   ];
   const extra = new Map(kinds.map((k) => [k.id, []]));
   const other = [];
@@ -96,12 +119,13 @@ function perConfiguration(app) {
   }
   const sum = (list) => ({ files: list.map((c) => c.fileName), min: list.reduce((n, c) => n + c.code.length, 0), gzip: list.reduce((n, c) => n + gz(c.code), 0) });
   const base = sum([...always].map((f) => chunks.get(f)));
-  const rows = [{ id: 'page-default', what: 'page loads: default (code, popup, no backend)', ...base }];
+  const rows = [{ id: 'page-default', what: 'page loads: default (code, popup, no backend)', ...base, budget: BUDGET.defaultPage }];
   for (const k of kinds) {
     const add = sum(extra.get(k.id));
-    rows.push({ id: `page-${k.id}`, what: `  with ${k.what}`, files: [...base.files, ...add.files], min: base.min + add.min, gzip: base.gzip + add.gzip, extra: add.gzip });
+    // An option whose code is in the default page's chunks loads nothing more: no budget to keep.
+    rows.push({ id: `page-${k.id}`, what: `  + ${k.what}`, files: add.files, min: add.min, gzip: add.gzip, budget: add.files.length ? BUDGET.optionChunk : undefined });
   }
-  if (other.length) rows.push({ id: 'page-other-lazy', what: `  other lazy chunks (${other.length}), by their own option`, ...sum(other) });
+  if (other.length) rows.push({ id: 'page-other-lazy', what: `  + lazy chunks of no known option (${other.length})`, ...sum(other), budget: 0 });
   return rows;
 }
 
@@ -125,15 +149,17 @@ const lit = await bundle('scripts/size/oidc-client-ts-lit-app.js');
 const noUi = await bundle('scripts/size/oidc-client-ts-app.js');
 
 const rows = [
-  { id: 'script-tag', what: 'script-tag build dist/aq-signin.js (everything)', min: scriptTag.length, gzip: gz(scriptTag), budget: 26 * KB },
-  { id: 'esm-first-paint', what: 'ESM app aq-signin/define: first paint (eager)', ...ours.eager, budget: 10 * KB },
+  { id: 'script-tag', what: 'script-tag build dist/aq-signin.js (everything)', min: scriptTag.length, gzip: gz(scriptTag), budget: BUDGET.scriptTag },
+  { id: 'esm-first-paint', what: 'ESM app aq-signin/define: first paint (eager)', ...ours.eager, budget: BUDGET.firstPaint },
   { id: 'esm-lazy', what: `  + lazy chunks (${ours.lazy.files.length})`, ...ours.lazy },
-  { id: 'esm-all', what: '  = everything it can load', ...ours.all, budget: lit.all.gzip },
+  { id: 'esm-all', what: '  = everything it can load', ...ours.all, budget: BUDGET.esmAll },
   { id: 'lit-oidc-client-ts', what: 'oidc-client-ts 3.5 UserManager + Lit button', ...lit.all },
   { id: 'oidc-client-ts', what: '(info) oidc-client-ts 3.5 redirect client, no UI', ...noUi.all },
   ...perConfiguration(ours),
 ];
-const ratio = ours.all.gzip / lit.all.gzip;
+const peer = lit.all.gzip;
+const defaultPage = rows.find((r) => r.id === 'page-default');
+const ratios = { defaultPage: defaultPage.gzip / peer, everything: ours.all.gzip / peer };
 const problems = rows.filter((r) => r.budget !== undefined && r.gzip > r.budget).map((r) => `${r.what.trim()}: ${r.gzip} > ${r.budget} B gzip`);
 // A lazy import in dist that the app bundle does not keep lazy (a static import of the same module
 // somewhere pulls it into the entry) would make the first-paint row silently include it.
@@ -142,17 +168,17 @@ if (lazyLost) problems.push(`${dist}/define.js imports a chunk lazily, but the a
 if (lit.lazy.files.length || noUi.lazy.files.length) problems.push('a peer app has lazy chunks: the comparison is no longer like for like');
 
 if (json) {
-  console.log(JSON.stringify({ dist, rows, ratio, aim: 0.85, problems }, null, 2));
+  console.log(JSON.stringify({ dist, rows, ratios, problems }, null, 2));
 } else {
   const pad = (s, n) => String(s).padStart(n);
   console.log(`dist: ${dist}`);
-  console.log(`${'what'.padEnd(50)} ${pad('min', 8)} ${pad('gzip', 8)} ${pad('budget', 8)}`);
+  console.log(`${'what'.padEnd(58)} ${pad('min', 8)} ${pad('gzip', 8)} ${pad('budget', 8)}`);
   for (const r of rows) {
     const verdict = r.budget === undefined ? '' : r.gzip <= r.budget ? 'ok' : 'OVER';
-    console.log(`${r.what.padEnd(50)} ${pad(r.min, 8)} ${pad(r.gzip, 8)} ${pad(r.budget ?? '', 8)} ${verdict}`.trimEnd());
+    console.log(`${r.what.padEnd(58)} ${pad(r.min, 8)} ${pad(r.gzip, 8)} ${pad(r.budget ?? '', 8)} ${verdict}`.trimEnd());
   }
   console.log(`lazy chunks: ${ours.lazy.files.join(', ') || 'none'}`);
-  console.log(`ratio ESM app (everything) / oidc-client-ts + Lit (gzip): ${ratio.toFixed(2)} (aim 0.85)`);
+  console.log(`against oidc-client-ts + Lit button (gzip): default page ${ratios.defaultPage.toFixed(2)}x, everything ${ratios.everything.toFixed(2)}x`);
 }
 if (problems.length) {
   console.error(`size: over budget (docs/size-and-speed.md)\n  ${problems.join('\n  ')}`);
