@@ -1,7 +1,7 @@
 import { LitElement, html } from 'lit';
 import type { PropertyDeclaration, PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import type { AqClient } from '../core/client.js';
-import type { AqClientOptions, AqConfig } from '../core/config.js';
+import type { AqClientOptions } from '../core/config.js';
 import { openPopup } from '../core/open-popup.js';
 import { OPTIONS as CONFIG_PROPS } from '../core/options.js';
 import type { AqProfile } from '../core/store.js';
@@ -43,7 +43,6 @@ function loadClient(): Promise<ClientModule> {
 }
 
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
-const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend', 'aq-token'] as const;
 
 /**
  * Whether the document is still being parsed. Events caused by loading the page wait for
@@ -289,18 +288,13 @@ export class AqSignin extends LitElement {
     // then setAttribute), also before the first update, and a default spelled out changes
     // nothing: keep the client (and any sign-in it is finishing) unless the effective
     // configuration differs, and make one if there was none.
-    try {
-      if (this.#client && sameConfig(this.#client.config, loaded!.resolveConfig(this.#options()))) return;
-    } catch {
-      // Now invalid: the new client below reports it.
-    }
+    if (this.#client && loaded!.sameConfig(this.#client, this.#options())) return;
     this.#dropClient();
     this.#start();
   }
 
   #dropClient(): void {
-    for (const type of CLIENT_EVENTS) this.#client?.removeEventListener(type, this.#forward);
-    this.#client?.dispose();
+    if (this.#client) loaded!.unlinkClient(this.#client, this.#forward);
     this.#client = undefined;
   }
 
@@ -343,12 +337,11 @@ export class AqSignin extends LitElement {
   #getClient(): AqClient | undefined {
     if (this.#client || !loaded) return this.#client;
     try {
-      this.#client = new loaded.AqClient(this.#options());
+      this.#client = loaded.linkClient(this.#options(), this.#forward);
     } catch (err) {
       this.#reportConfigError(err);
       return undefined;
     }
-    for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
     this.#reportedConfigError = undefined;
     return this.#client;
   }
@@ -510,8 +503,4 @@ export class AqSignin extends LitElement {
     this.#slotted = slot.assignedNodes({ flatten: true }).some((n) => n.nodeType === Node.ELEMENT_NODE || n.textContent?.trim());
     this.requestUpdate();
   }
-}
-
-function sameConfig(a: AqConfig, b: AqConfig): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
