@@ -271,7 +271,6 @@ export class AqSignin extends LitElement {
     if (this.#relaying) return;
     const client = this.#getClient();
     if (!client) return;
-    client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
     // Now, not at DOMContentLoaded: a returning redirect's token request starts while the page is
     // still being parsed; what it ends in waits for the page's listeners (#forward, #resume).
     this.#resumed = this.#resume(client);
@@ -311,20 +310,8 @@ export class AqSignin extends LitElement {
   }
 
   /** A redirect coming back, else a stored user. The client's events carry the outcome. */
-  async #resume(client: AqClient): Promise<void> {
-    // Busy only when there is an answer to process: no "Signing in…" flash on every page load.
-    // And not busy no more only if busy for this: a click before the chunk is in (#busyWith) may
-    // be signing in meanwhile.
-    const answering = !!loaded!.parseCallback(location.href);
-    if (answering) this.#setBusy(true);
-    try {
-      if (await client.handleRedirectCallback()) return;
-    } catch (err) {
-      afterDomContentLoaded(() => this.#fail(err));
-    } finally {
-      if (answering) this.#setBusy(false);
-    }
-    client.restore();
+  #resume(client: AqClient): Promise<void> {
+    return loaded!.startClient(client, (busy) => this.#setBusy(busy), (err) => afterDomContentLoaded(() => this.#fail(err)));
   }
 
   #options(): AqClientOptions {

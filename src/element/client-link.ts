@@ -1,3 +1,4 @@
+import { parseCallback } from '../core/callback.js';
 import { AqClient } from '../core/client.js';
 import type { AqClientOptions } from '../core/config.js';
 import { resolveConfig } from '../core/config.js';
@@ -31,4 +32,24 @@ export function sameConfig(client: AqClient, options: AqClientOptions): boolean 
   } catch {
     return false;
   }
+}
+
+/**
+ * What a new client does first: prefetch discovery and keys, then a redirect coming back, else a
+ * stored user; the client's events carry the outcome. Busy only when there is an answer to
+ * process: no "Signing in…" flash on every page load. And not busy no more only if busy for this:
+ * a click before the chunk is in may be signing in meanwhile.
+ */
+export async function startClient(client: AqClient, busy: (busy: boolean) => void, fail: (err: unknown) => void): Promise<void> {
+  client.prefetch().catch(fail);
+  const answering = !!parseCallback(location.href);
+  if (answering) busy(true);
+  try {
+    if (await client.handleRedirectCallback()) return;
+  } catch (err) {
+    fail(err);
+  } finally {
+    if (answering) busy(false);
+  }
+  client.restore();
 }
