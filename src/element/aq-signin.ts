@@ -271,8 +271,9 @@ export class AqSignin extends LitElement {
     if (this.#relaying) return;
     const client = this.#getClient();
     if (!client) return;
-    // Now, not at DOMContentLoaded: a returning redirect's token request starts while the page is
-    // still being parsed; what it ends in waits for the page's listeners (#forward, #resume).
+    // Prefetch, then the page load's answer (startClient). Now, not at DOMContentLoaded: a returning
+    // redirect's token request starts while the page is still being parsed; what it ends in waits
+    // for the page's listeners (#forward, #resume).
     this.#resumed = this.#resume(client);
   }
 
