@@ -8,26 +8,22 @@ export const styles = css`
     vertical-align: middle;
     /* Sizes in rem, not inherited: "medium" must not depend on the page's font size. */
     font-size: 1rem;
-    --_bg: var(--aq-signin-background, #895fc0);
-    --_fg: var(--aq-signin-color, #fff);
-    --_border: var(--aq-signin-border, 1px solid transparent);
-    --_radius: var(--aq-signin-radius, 4px);
-    --_font: var(--aq-signin-font, 500 1rem/1.25 system-ui, sans-serif);
-    --_padding: var(--aq-signin-padding, 0.5em 1em);
-    --_focus: var(--aq-signin-focus-ring, 0 0 0 2px #fff, 0 0 0 4px #5b3a86);
+    --_bg: #895fc0;
+    --_fg: #fff;
+    --_border: 1px solid transparent;
   }
   :host([theme='orange']) {
-    --_bg: var(--aq-signin-background, #f5a623);
-    --_fg: var(--aq-signin-color, #1a1a1a);
+    --_bg: #f5a623;
+    --_fg: #1a1a1a;
   }
   :host([theme='grey']) {
-    --_bg: var(--aq-signin-background, #5f6368);
-    --_fg: var(--aq-signin-color, #fff);
+    --_bg: #5f6368;
+    --_fg: #fff;
   }
   :host([theme='white']) {
-    --_bg: var(--aq-signin-background, #fff);
-    --_fg: var(--aq-signin-color, #3c3c3c);
-    --_border: var(--aq-signin-border, 1px solid #8a8d91);
+    --_bg: #fff;
+    --_fg: #3c3c3c;
+    --_border: 1px solid #8a8d91;
   }
   :host([hidden]) {
     display: none;
@@ -43,12 +39,12 @@ export const styles = css`
     align-items: center;
     gap: 0.5em;
     margin: 0;
-    padding: var(--_padding);
-    border: var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_bg);
-    color: var(--_fg);
-    font: var(--_font);
+    padding: var(--aq-signin-padding, 0.5em 1em);
+    border: var(--aq-signin-border, var(--_border));
+    border-radius: var(--aq-signin-radius, 4px);
+    background: var(--aq-signin-background, var(--_bg));
+    color: var(--aq-signin-color, var(--_fg));
+    font: var(--aq-signin-font, 500 1rem/1.25 system-ui, sans-serif);
     font-size: 1em;
     cursor: pointer;
   }
@@ -57,7 +53,7 @@ export const styles = css`
   }
   button:focus-visible {
     outline: 2px solid transparent;
-    box-shadow: var(--_focus);
+    box-shadow: var(--aq-signin-focus-ring, 0 0 0 2px #fff, 0 0 0 4px #5b3a86);
   }
   button[aria-busy='true'] {
     cursor: progress;
@@ -73,13 +69,14 @@ export const styles = css`
   :host([theme='none']) button:focus-visible {
     outline: auto;
   }
-  [part='icon'],
-  [part='avatar'] {
+  /* The default icon and the avatar, the only svg and img of the shadow tree. */
+  svg,
+  img {
     width: 1.25em;
     height: 1.25em;
     flex: none;
   }
-  [part='avatar'] {
+  img {
     border-radius: 50%;
     object-fit: cover;
   }

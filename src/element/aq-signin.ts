@@ -1,7 +1,7 @@
 import { LitElement, html } from 'lit';
 import type { PropertyDeclaration, PropertyDeclarations, PropertyValues, TemplateResult } from 'lit';
 import type { AqClient } from '../core/client.js';
-import type { AqClientOptions, AqConfig } from '../core/config.js';
+import type { AqClientOptions } from '../core/config.js';
 import { openPopup } from '../core/open-popup.js';
 import { OPTIONS as CONFIG_PROPS } from '../core/options.js';
 import type { AqProfile } from '../core/store.js';
@@ -43,7 +43,6 @@ function loadClient(): Promise<ClientModule> {
 }
 
 const DEFAULT_SIGN_OUT_CLAIM = 'given_name name email phone_number';
-const CLIENT_EVENTS = ['aq-profile', 'aq-logout', 'aq-error', 'aq-backend', 'aq-token'] as const;
 
 /**
  * Whether the document is still being parsed. Events caused by loading the page wait for
@@ -64,10 +63,12 @@ function afterDomContentLoaded(fn: () => void): void {
 // The default icon: a padlock.
 const ICON = html`<svg part="icon" viewBox="0 0 24 24" aria-hidden="true" fill="currentColor"><path d="M12 2a5 5 0 0 1 5 5v3h1a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2v-8a2 2 0 0 1 2-2h1V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v3h6V7a3 3 0 0 0-3-3zm0 9a2 2 0 0 0-1 3.73V19h2v-2.27A2 2 0 0 0 12 13z"></path></svg>`;
 
-/** Lit property declarations whose attribute is the property's name in kebab case (`clientId`: `client-id`). */
-function attributes(props: Record<string, { -readonly [K in keyof PropertyDeclaration]: PropertyDeclaration[K] }>): PropertyDeclarations {
-  for (const name in props) props[name].attribute = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  return props;
+/**
+ * Lit property declarations, one per name, whose attribute is the property's name in kebab case
+ * (`clientId`: `client-id`); `declared` adds a type or reflection where one is not a string.
+ */
+function attributes(names: readonly string[], declared: Record<string, PropertyDeclaration>): PropertyDeclarations {
+  return Object.fromEntries(names.map((name) => [name, { ...declared[name], attribute: name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`) }]));
 }
 
 /**
@@ -111,40 +112,15 @@ export class AqSignin extends LitElement {
   }
 
   // Each attribute is its property's name in kebab case: derived, not spelled out, which saves the
-  // first paint about 100 bytes. custom-elements-manifest.config.mjs reads this object for the
-  // manifest's attribute table.
-  static override properties = attributes({
-    issuer: {},
-    clientId: {},
-    scope: {},
-    responseType: {},
-    responseMode: {},
-    display: {},
-    redirectUri: {},
-    prompt: {},
-    loginHint: {},
-    uiLocales: {},
-    acrValues: {},
-    maxAge: {},
-    authParams: {},
-    sessionInterval: {},
-    storage: {},
+  // first paint about 100 bytes; the configuration's names come from options.ts, not listed twice
+  // (-71 B). custom-elements-manifest.config.mjs reads these names for the manifest's attribute table.
+  static override properties = attributes([...CONFIG_PROPS, 'endSession', 'theme', 'size', 'avatar', 'signInText', 'signOutText', 'signOutClaim'], {
     endSession: { type: Boolean },
-    initUrl: {},
-    backendUrl: {},
     allowCrossOriginBackend: { type: Boolean },
-    clockSkew: {},
-    clockTolerance: {},
-    apiOrigins: {},
-    logoutEventsUrl: {},
-    dpop: {},
     par: { type: Boolean },
+    avatar: { type: Boolean },
     theme: { reflect: true },
     size: { reflect: true },
-    avatar: { type: Boolean },
-    signInText: {},
-    signOutText: {},
-    signOutClaim: {},
   });
 
   /** OP issuer URL (required); discovery is read from `{issuer}/.well-known/openid-configuration`. */
@@ -295,9 +271,9 @@ export class AqSignin extends LitElement {
     if (this.#relaying) return;
     const client = this.#getClient();
     if (!client) return;
-    client.prefetch().catch((err) => afterDomContentLoaded(() => this.#fail(err)));
-    // Now, not at DOMContentLoaded: a returning redirect's token request starts while the page is
-    // still being parsed; what it ends in waits for the page's listeners (#forward, #resume).
+    // Prefetch, then the page load's answer (startClient). Now, not at DOMContentLoaded: a returning
+    // redirect's token request starts while the page is still being parsed; what it ends in waits
+    // for the page's listeners (#forward, #resume).
     this.#resumed = this.#resume(client);
   }
 
@@ -312,18 +288,13 @@ export class AqSignin extends LitElement {
     // then setAttribute), also before the first update, and a default spelled out changes
     // nothing: keep the client (and any sign-in it is finishing) unless the effective
     // configuration differs, and make one if there was none.
-    try {
-      if (this.#client && sameConfig(this.#client.config, loaded!.resolveConfig(this.#options()))) return;
-    } catch {
-      // Now invalid: the new client below reports it.
-    }
+    if (this.#client && loaded!.sameConfig(this.#client, this.#options())) return;
     this.#dropClient();
     this.#start();
   }
 
   #dropClient(): void {
-    for (const type of CLIENT_EVENTS) this.#client?.removeEventListener(type, this.#forward);
-    this.#client?.dispose();
+    if (this.#client) loaded!.unlinkClient(this.#client, this.#forward);
     this.#client = undefined;
   }
 
@@ -340,20 +311,8 @@ export class AqSignin extends LitElement {
   }
 
   /** A redirect coming back, else a stored user. The client's events carry the outcome. */
-  async #resume(client: AqClient): Promise<void> {
-    // Busy only when there is an answer to process: no "Signing in…" flash on every page load.
-    // And not busy no more only if busy for this: a click before the chunk is in (#busyWith) may
-    // be signing in meanwhile.
-    const answering = !!loaded!.parseCallback(location.href);
-    if (answering) this.#setBusy(true);
-    try {
-      if (await client.handleRedirectCallback()) return;
-    } catch (err) {
-      afterDomContentLoaded(() => this.#fail(err));
-    } finally {
-      if (answering) this.#setBusy(false);
-    }
-    client.restore();
+  #resume(client: AqClient): Promise<void> {
+    return loaded!.startClient(client, (busy) => this.#setBusy(busy), (err) => afterDomContentLoaded(() => this.#fail(err)));
   }
 
   #options(): AqClientOptions {
@@ -366,12 +325,11 @@ export class AqSignin extends LitElement {
   #getClient(): AqClient | undefined {
     if (this.#client || !loaded) return this.#client;
     try {
-      this.#client = new loaded.AqClient(this.#options());
+      this.#client = loaded.linkClient(this.#options(), this.#forward);
     } catch (err) {
       this.#reportConfigError(err);
       return undefined;
     }
-    for (const type of CLIENT_EVENTS) this.#client.addEventListener(type, this.#forward);
     this.#reportedConfigError = undefined;
     return this.#client;
   }
@@ -533,8 +491,4 @@ export class AqSignin extends LitElement {
     this.#slotted = slot.assignedNodes({ flatten: true }).some((n) => n.nodeType === Node.ELEMENT_NODE || n.textContent?.trim());
     this.requestUpdate();
   }
-}
-
-function sameConfig(a: AqConfig, b: AqConfig): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
