@@ -1,6 +1,7 @@
 import type { StorageKind } from './config.js';
 import type { IdTokenClaims } from './id-token.js';
 import { readVerified } from './id-token.js';
+import { recordKey } from './record-key.js';
 
 /** The postal address claim (OIDC Core §5.1.1). */
 export interface AqAddress {
@@ -118,7 +119,7 @@ function sane(record: unknown): SignedInRecord | null {
 
 /** One signed-in record per issuer and client, in the storage the page chose. */
 export function createStore(kind: StorageKind, issuer: string, clientId: string): RecordStore {
-  const key = `aq-signin:user:${issuer}|${clientId}`;
+  const key = recordKey(issuer, clientId);
   const store = backend(kind);
   return {
     key,

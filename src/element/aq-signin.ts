@@ -4,6 +4,7 @@ import type { AqClient } from '../core/client.js';
 import type { AqClientOptions } from '../core/config.js';
 import { openPopup } from '../core/open-popup.js';
 import { OPTIONS as CONFIG_PROPS } from '../core/options.js';
+import { peekProfile } from '../core/record-key.js';
 import type { AqProfile } from '../core/store.js';
 import { AqError, toAqError } from '../errors.js';
 import type { AqEventDetail } from '../events.js';
@@ -213,6 +214,8 @@ export class AqSignin extends LitElement {
   #status = '';
   #slotted = false;
   #client?: AqClient;
+  // The stored user's profile, for the label only, until the client has restored (or dropped) it.
+  #stored?: AqProfile;
   #reportedConfigError?: string;
   // The client reports what happens without a call (remote sign-out, other tabs, expiry); the
   // element re-dispatches it from itself, where the page listens. While the page is parsed, it
@@ -259,6 +262,7 @@ export class AqSignin extends LitElement {
   #start(): void {
     if (this.#relaying) return;
     if (!loaded) {
+      this.#stored = this.#peek();
       loadClient().then(
         () => this.isConnected && !this.#client && this.#start(),
         (err) => afterDomContentLoaded(() => this.#fail(err)),
@@ -268,8 +272,10 @@ export class AqSignin extends LitElement {
     // In the popup (or the hidden frame of a silent re-check), this page load is only the OP's
     // answer: hand it to the opener and stop, also when attributes change later.
     this.#relaying = loaded.relayPopupResponse();
-    if (this.#relaying) return;
-    const client = this.#getClient();
+    const client = this.#relaying ? undefined : this.#getClient();
+    // The stored user's name until the client has restored them (#resume), also when the chunk was
+    // already in: the restore waits for the page's redirect answer, if any.
+    this.#stored = client ? this.#peek() : undefined;
     if (!client) return;
     // Prefetch, then the page load's answer (startClient). Now, not at DOMContentLoaded: a returning
     // redirect's token request starts while the page is still being parsed; what it ends in waits
@@ -312,7 +318,14 @@ export class AqSignin extends LitElement {
 
   /** A redirect coming back, else a stored user. The client's events carry the outcome. */
   #resume(client: AqClient): Promise<void> {
-    return loaded!.startClient(client, (busy) => this.#setBusy(busy), (err) => afterDomContentLoaded(() => this.#fail(err)));
+    return loaded!.startClient(client, (busy) => this.#setBusy(busy), (err) => afterDomContentLoaded(() => this.#fail(err))).finally(() => {
+      this.#stored = undefined;
+      this.requestUpdate();
+    });
+  }
+
+  #peek(): AqProfile | undefined {
+    return peekProfile(this.storage ?? defaults.storage, this.issuer ?? defaults.issuer, this.clientId ?? defaults.clientId);
   }
 
   #options(): AqClientOptions {
@@ -400,9 +413,10 @@ export class AqSignin extends LitElement {
    * Never rejects: failures are dispatched as `aq-error`.
    */
   signOut(options: { endSession?: boolean } = {}): Promise<void> {
-    const client = this.#getClient();
-    if (!client) return Promise.resolve();
-    return client.signOut({ endSession: options.endSession ?? this.endSession }).catch((err) => this.#fail(err));
+    const signOut = (client?: AqClient) => client?.signOut({ endSession: options.endSession ?? this.endSession }).catch((err) => this.#fail(err));
+    if (loaded) return Promise.resolve(signOut(this.#getClient()));
+    // A stored user's "Sign out", clicked before the chunk is in: once the user is restored.
+    return this.#ready().then((client) => (client?.signedIn ? signOut(client) : undefined), (err) => this.#fail(err));
   }
 
   /**
@@ -443,7 +457,7 @@ export class AqSignin extends LitElement {
   }
 
   #onClick(): void {
-    void (this.signedIn ? this.signOut() : this.signIn());
+    void (this.signedIn || this.#stored ? this.signOut() : this.signIn());
   }
 
   #labels() {
@@ -471,7 +485,7 @@ export class AqSignin extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    const profile = this.profile;
+    const profile = this.profile ?? this.#stored ?? null;
     const picture = this.#picture(profile);
     // The avatar is decorative: the label beside it already names the user. One <slot> serves
     // both labels: renaming it re-assigns the light DOM and fires slotchange. No whitespace
