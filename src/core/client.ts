@@ -9,7 +9,7 @@ import { authorizationUrl, createPkce, newTransaction } from './authorize.js';
 import { fetchInitParams, handOffResponse } from './backend.js';
 import type { CallbackResponse } from './callback.js';
 import type { AqClientOptions, AqConfig } from './config.js';
-import { resolveConfig } from './config.js';
+import { extraParamsOf, resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
 import { discover, discovered } from './discovery.js';
 import { dpopFor, dropDpopKey } from './dpop.js';
@@ -322,7 +322,7 @@ export class AqClient extends EventTarget {
   }
 
   #initParams(): Promise<Record<string, string> | undefined> {
-    return this.config.initUrl ? fetchInitParams(this.config.initUrl, this.config.redirectUri) : Promise.resolve(undefined);
+    return this.config.initUrl ? fetchInitParams(this.config.initUrl, this.config.redirectUri, extraParamsOf) : Promise.resolve(undefined);
   }
 
   #accept(record: SignedInRecord | null): SignedInRecord | null {
