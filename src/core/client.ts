@@ -6,7 +6,6 @@ import { SessionMonitor } from '../session/session-monitor.js';
 import { silentCheck } from '../session/silent-check.js';
 import type { Pkce } from './authorize.js';
 import { authorizationUrl, createPkce, newTransaction } from './authorize.js';
-import { fetchInitParams, handOffResponse } from './backend.js';
 import type { CallbackResponse } from './callback.js';
 import type { AqClientOptions, AqConfig } from './config.js';
 import { extraParamsOf, resolveConfig } from './config.js';
@@ -73,6 +72,13 @@ const frontChannel = () => import('./front-channel.js');
  * token, whose ID token nears its expiry, or that asks for a token: most sign-in buttons never do.
  */
 const tokens = () => import('../tokens/index.js');
+
+/**
+ * init-url and the backend-url hand-off, loaded only by clients with one of them. Neither is on the
+ * way to window.open: init-url is asked after the popup has opened (blank), the hand-off after the
+ * OP answered.
+ */
+const backend = () => import('./backend.js');
 
 /** RFC 9126 §5: the OP may require every request pushed; the page may ask for it anyway. */
 const usesPar = (config: AqConfig, d: Discovered) => config.par || d.as.require_pushed_authorization_requests === true;
@@ -162,6 +168,7 @@ export class AqClient extends EventTarget {
   async prefetch(): Promise<void> {
     this.#nextPkce();
     if (this.config.responseType.includes('id_token')) void frontChannel();
+    if (this.config.initUrl || this.config.backendUrl) void backend();
     const d = await discover(this.config.issuer);
     this.#jkt = await (await dpopFor(this.config, d.as))?.calculateThumbprint();
     if (!usesPar(this.config, d) || this.config.initUrl || this.#disposed) return;
@@ -322,7 +329,8 @@ export class AqClient extends EventTarget {
   }
 
   #initParams(): Promise<Record<string, string> | undefined> {
-    return this.config.initUrl ? fetchInitParams(this.config.initUrl, this.config.redirectUri, extraParamsOf) : Promise.resolve(undefined);
+    const { initUrl } = this.config;
+    return initUrl ? backend().then(({ fetchInitParams }) => fetchInitParams(initUrl, this.config.redirectUri, extraParamsOf)) : Promise.resolve(undefined);
   }
 
   #accept(record: SignedInRecord | null): SignedInRecord | null {
@@ -352,7 +360,7 @@ export class AqClient extends EventTarget {
     let tokenType: SignedInRecord['tokenType'] = accessToken ? 'bearer' : undefined;
     let refreshToken: string | undefined;
     let expiresIn = Number(params.get('expires_in')) || undefined;
-    if (front.code && backendUrl) return handOffResponse(backendUrl, params, tx, claims, (answer) => emit(this, 'aq-backend', answer));
+    if (front.code && backendUrl) return (await backend()).handOffResponse(backendUrl, params, tx, claims, (answer) => emit(this, 'aq-backend', answer));
     let dpop: DPoPHandle | undefined;
     if (front.callback && front.code) {
       dpop = await dpopFor(this.config, d.as);
