@@ -47,20 +47,12 @@ let redirectInFlight: Promise<unknown> = Promise.resolve();
 const OP_CANNOT_TELL = ['server_error', 'temporarily_unavailable'];
 
 /**
- * The issuers of this page's clients, by redirect URI. Where two OPs send their answers to one
- * redirect URI, a hostile one can bounce the user to the other and have that OP's code (with our
- * PKCE verifier) exchanged at its own token endpoint: a mix-up (RFC 9207 §2). Only "iss" in the
- * response tells them apart, so a request made while its redirect URI is shared requires it.
+ * The configurations of this page's clients. Where two OPs send their answers to one redirect URI,
+ * a hostile one can bounce the user to the other and have that OP's code (with our PKCE verifier)
+ * exchanged at its own token endpoint: a mix-up (RFC 9207 §2). Only "iss" in the response tells
+ * them apart, so a request made while its redirect URI is shared requires it.
  */
-const issuersAt = new Map<string, Map<string, number>>();
-
-function register(config: AqConfig, delta: 1 | -1): void {
-  const issuers = issuersAt.get(config.redirectUri) ?? new Map<string, number>();
-  const n = (issuers.get(config.issuer.href) ?? 0) + delta;
-  if (n > 0) issuers.set(config.issuer.href, n);
-  else issuers.delete(config.issuer.href);
-  issuersAt.set(config.redirectUri, issuers);
-}
+const clientConfigs = new Set<AqConfig>();
 
 /** The logout stream, loaded only by clients with `logoutEventsUrl`, once someone is signed in. */
 const logoutStream = () => import('../session/logout-stream.js');
@@ -127,7 +119,7 @@ export class AqClient extends EventTarget {
   constructor(options: AqClientOptions) {
     super();
     this.config = resolveConfig(options);
-    register(this.config, 1);
+    clientConfigs.add(this.config);
     this.#records = new RecordKeeper(this.config, {
       expired: () => this.#signedOut('expired'),
       signedOutElsewhere: () => this.#signedOut('other-tab', false),
@@ -208,7 +200,8 @@ export class AqClient extends EventTarget {
 
   #request(d: Discovered, pkce: Pkce, display?: Transaction['display'], extra?: Record<string, string>): Request {
     const tx = newTransaction(this.config, pkce.verifier, display);
-    if ((issuersAt.get(tx.redirectUri)?.size ?? 0) > 1) tx.requireIss = true;
+    const issuers = new Set([...clientConfigs].filter((c) => c.redirectUri === tx.redirectUri).map((c) => c.issuer.href));
+    if (issuers.size > 1) tx.requireIss = true;
     const jkt = this.#jkt && { dpop_jkt: this.#jkt };
     const config = extra || jkt ? { ...this.config, extraParams: { ...this.config.extraParams, ...extra, ...jkt } } : this.config;
     // max_age may also come from auth-params or an init-url answer: whatever the OP is asked,
@@ -631,7 +624,7 @@ export class AqClient extends EventTarget {
 
   /** Stops watching the session and listening to other tabs; the stored user stays. */
   dispose(): void {
-    if (!this.#disposed) register(this.config, -1);
+    clientConfigs.delete(this.config);
     this.#disposed = true;
     this.#ahead?.stop();
     this.#unwatch();
