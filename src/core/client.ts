@@ -72,6 +72,9 @@ const tokens = () => import('../tokens/index.js');
  */
 const backend = () => import('./backend.js');
 
+/** Pushed authorization requests (RFC 9126), loaded only by clients that use them. */
+const par = () => import('./par.js');
+
 /** RFC 9126 §5: the OP may require every request pushed; the page may ask for it anyway. */
 const usesPar = (config: AqConfig, d: Discovered) => config.par || d.as.require_pushed_authorization_requests === true;
 
@@ -165,18 +168,23 @@ export class AqClient extends EventTarget {
     this.#jkt = await (await dpopFor(this.config, d.as))?.calculateThumbprint();
     if (!usesPar(this.config, d) || this.config.initUrl || this.#disposed) return;
     if (this.#ahead) return this.#ahead.renew();
-    const { PushedAhead } = await import('./par.js');
+    const { PushedAhead } = await par();
     this.#ahead ??= new PushedAhead(async () => this.#pushed(d, this.#request(d, await this.#freshPkce())), () => !this.signedIn && !this.#disposed);
     this.#ahead.renew();
   }
 
-  /** The request pushed to the OP first (RFC 9126) when it requires that or the page asks. */
-  async #send(d: Discovered, request: Request): Promise<Request> {
+  /**
+   * A new request, pushed to the OP first (RFC 9126) when it requires that or the page asks: a
+   * sign-in's, with what init-url answers, or with `silent`'s parameters a hidden re-check's.
+   */
+  async #newRequest(silent?: Record<string, string>): Promise<Request> {
+    const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), silent ?? this.#initParams()]);
+    const request = this.#request(d, pkce, silent && 'iframe', extra);
     return usesPar(this.config, d) ? this.#pushed(d, request) : request;
   }
 
   async #pushed(d: Discovered, request: Request): Promise<Pushed> {
-    const [{ pushRequest }, dpop] = await Promise.all([import('./par.js'), dpopFor(this.config, d.as)]);
+    const [{ pushRequest }, dpop] = await Promise.all([par(), dpopFor(this.config, d.as)]);
     return pushRequest(d, this.config, request, dpop);
   }
 
@@ -261,8 +269,7 @@ export class AqClient extends EventTarget {
     let request = ready;
     try {
       if (!request) {
-        const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), this.#initParams()]);
-        request = await this.#send(d, this.#request(d, pkce, undefined, extra));
+        request = await this.#newRequest();
         popup.location.href = request.url;
       }
     } catch (err) {
@@ -292,8 +299,7 @@ export class AqClient extends EventTarget {
   }
 
   async #signInRedirect(): Promise<never> {
-    const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), this.#initParams()]);
-    const { url, tx } = this.#ahead?.take() ?? (await this.#send(d, this.#request(d, pkce, undefined, extra)));
+    const { url, tx } = this.#ahead?.take() ?? (await this.#newRequest());
     startRedirect(url, tx);
     return new Promise<never>(() => {});
   }
@@ -582,8 +588,7 @@ export class AqClient extends EventTarget {
    * profile), rejects with the OP's error (login_required …) or AQ_SESSION_CHECK_UNAVAILABLE.
    */
   async #silentSignIn(): Promise<SignedInRecord | null> {
-    const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
-    const { url, tx } = await this.#send(d, this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: this.#records.record!.idToken }));
+    const { url, tx } = await this.#newRequest({ prompt: 'none', id_token_hint: this.#records.record!.idToken });
     return silentCheck(url, tx, this.config.redirectUri, (response) => this.#validate(response, tx));
   }
 
