@@ -1,5 +1,5 @@
 import { AqError, toAqError } from '../errors.js';
-import { RESERVED_PARAMS } from './config.js';
+import type { extraParamsOf } from './config.js';
 import type { IdTokenClaims } from './id-token.js';
 import type { AqProfile, SignedInRecord } from './store.js';
 import type { Transaction } from './transaction.js';
@@ -15,8 +15,6 @@ interface Answer {
   status: number;
   body: unknown;
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * A POST of JSON to the page's own backend: same-origin cookies only, never the OP's or a third
@@ -41,9 +39,11 @@ async function postJson(url: string, body: unknown): Promise<Answer> {
 
 /**
  * Asks the page's backend for extra authorization parameters before a sign-in (e.g. Authsignal's
- * short-lived pre-authorization `token`). The answer must be a JSON object of plain values.
+ * short-lived pre-authorization `token`). The answer must be a JSON object; `toParams` (config.ts's
+ * `extraParamsOf`, passed in so that this module imports nothing of the relying party's chunk)
+ * holds it to auth-params' rules, leaving out what is not a plain value.
  */
-export async function fetchInitParams(initUrl: string, redirectUri: string): Promise<Record<string, string>> {
+export async function fetchInitParams(initUrl: string, redirectUri: string, toParams: typeof extraParamsOf): Promise<Record<string, string>> {
   let answer: Answer;
   try {
     answer = await postJson(initUrl, { redirect_uri: redirectUri });
@@ -51,17 +51,7 @@ export async function fetchInitParams(initUrl: string, redirectUri: string): Pro
     throw toAqError(err, 'AQ_INIT_FAILED', `init-url ${initUrl} could not be reached`);
   }
   if (!answer.ok) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} answered HTTP ${answer.status}`);
-  const body = answer.body;
-  if (!isObject(body)) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} must answer a JSON object`);
-  const params: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) {
-    // The backend adds parameters; it cannot replace the ones that protect this request.
-    if (RESERVED_PARAMS.has(k)) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} may not set "${k}"`);
-    // It becomes the auth_time check: a whole number of seconds or nothing.
-    if (k === 'max_age' && !/^\d+$/.test(String(v))) throw new AqError('AQ_INIT_FAILED', `init-url ${initUrl} answered "max_age" ${JSON.stringify(v)}, not a whole number of seconds`);
-    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') params[k] = String(v);
-  }
-  return params;
+  return toParams(answer.body, (problem) => new AqError('AQ_INIT_FAILED', `init-url ${initUrl}: its answer ${problem}`), true);
 }
 
 /**

@@ -264,6 +264,25 @@ describe('max_age from auth-params or init-url (issue 13, 10)', () => {
   });
 });
 
+describe('init-url answers', () => {
+  it('join the request under auth-params\' rules: no parameter the SDK sets, a JSON object, plain values only', async () => {
+    const issuer = nextIssuer();
+    let answer: unknown = { token: 'pre-auth', n: 1, nested: { a: 1 } };
+    handler = (url) => (url.endsWith('/init') ? json(answer) : url.endsWith('/jwks') ? json({ keys: [] }) : json(discoveryDocument(issuer)));
+    const c = redirectClient(issuer, { initUrl: '/init' });
+    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {});
+    void c.signIn();
+    await vi.waitFor(() => expect(assign).toHaveBeenCalled());
+    const sent = new URL(String(assign.mock.calls[0][0])).searchParams;
+    expect([sent.get('token'), sent.get('n'), sent.has('nested')]).toEqual(['pre-auth', '1', false]);
+    sessionStorage.clear();
+    answer = { state: 'chosen-by-the-backend' };
+    expect((await rejection(c.signIn(), 'AQ_INIT_FAILED')).message).toMatch(/\/init: its answer may not set "state"/);
+    answer = ['token'];
+    expect((await rejection(c.signIn(), 'AQ_INIT_FAILED')).message).toMatch(/its answer must be a JSON object/);
+  });
+});
+
 describe('discovery', () => {
   it('fetches discovery and JWKS once per issuer', async () => {
     const issuer = nextIssuer();

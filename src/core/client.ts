@@ -6,10 +6,9 @@ import { SessionMonitor } from '../session/session-monitor.js';
 import { silentCheck } from '../session/silent-check.js';
 import type { Pkce } from './authorize.js';
 import { authorizationUrl, createPkce, newTransaction } from './authorize.js';
-import { fetchInitParams, handOffResponse } from './backend.js';
 import type { CallbackResponse } from './callback.js';
 import type { AqClientOptions, AqConfig } from './config.js';
-import { resolveConfig } from './config.js';
+import { extraParamsOf, resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
 import { discover, discovered } from './discovery.js';
 import { dpopFor, dropDpopKey } from './dpop.js';
@@ -48,20 +47,12 @@ let redirectInFlight: Promise<unknown> = Promise.resolve();
 const OP_CANNOT_TELL = ['server_error', 'temporarily_unavailable'];
 
 /**
- * The issuers of this page's clients, by redirect URI. Where two OPs send their answers to one
- * redirect URI, a hostile one can bounce the user to the other and have that OP's code (with our
- * PKCE verifier) exchanged at its own token endpoint: a mix-up (RFC 9207 §2). Only "iss" in the
- * response tells them apart, so a request made while its redirect URI is shared requires it.
+ * The configurations of this page's clients. Where two OPs send their answers to one redirect URI,
+ * a hostile one can bounce the user to the other and have that OP's code (with our PKCE verifier)
+ * exchanged at its own token endpoint: a mix-up (RFC 9207 §2). Only "iss" in the response tells
+ * them apart, so a request made while its redirect URI is shared requires it.
  */
-const issuersAt = new Map<string, Map<string, number>>();
-
-function register(config: AqConfig, delta: 1 | -1): void {
-  const issuers = issuersAt.get(config.redirectUri) ?? new Map<string, number>();
-  const n = (issuers.get(config.issuer.href) ?? 0) + delta;
-  if (n > 0) issuers.set(config.issuer.href, n);
-  else issuers.delete(config.issuer.href);
-  issuersAt.set(config.redirectUri, issuers);
-}
+const clientConfigs = new Set<AqConfig>();
 
 /** The logout stream, loaded only by clients with `logoutEventsUrl`, once someone is signed in. */
 const logoutStream = () => import('../session/logout-stream.js');
@@ -73,6 +64,16 @@ const frontChannel = () => import('./front-channel.js');
  * token, whose ID token nears its expiry, or that asks for a token: most sign-in buttons never do.
  */
 const tokens = () => import('../tokens/index.js');
+
+/**
+ * init-url and the backend-url hand-off, loaded only by clients with one of them. Neither is on the
+ * way to window.open: init-url is asked after the popup has opened (blank), the hand-off after the
+ * OP answered.
+ */
+const backend = () => import('./backend.js');
+
+/** Pushed authorization requests (RFC 9126), loaded only by clients that use them. */
+const par = () => import('./par.js');
 
 /** RFC 9126 §5: the OP may require every request pushed; the page may ask for it anyway. */
 const usesPar = (config: AqConfig, d: Discovered) => config.par || d.as.require_pushed_authorization_requests === true;
@@ -121,7 +122,7 @@ export class AqClient extends EventTarget {
   constructor(options: AqClientOptions) {
     super();
     this.config = resolveConfig(options);
-    register(this.config, 1);
+    clientConfigs.add(this.config);
     this.#records = new RecordKeeper(this.config, {
       expired: () => this.#signedOut('expired'),
       signedOutElsewhere: () => this.#signedOut('other-tab', false),
@@ -162,22 +163,28 @@ export class AqClient extends EventTarget {
   async prefetch(): Promise<void> {
     this.#nextPkce();
     if (this.config.responseType.includes('id_token')) void frontChannel();
+    if (this.config.initUrl || this.config.backendUrl) void backend();
     const d = await discover(this.config.issuer);
     this.#jkt = await (await dpopFor(this.config, d.as))?.calculateThumbprint();
     if (!usesPar(this.config, d) || this.config.initUrl || this.#disposed) return;
     if (this.#ahead) return this.#ahead.renew();
-    const { PushedAhead } = await import('./par.js');
+    const { PushedAhead } = await par();
     this.#ahead ??= new PushedAhead(async () => this.#pushed(d, this.#request(d, await this.#freshPkce())), () => !this.signedIn && !this.#disposed);
     this.#ahead.renew();
   }
 
-  /** The request pushed to the OP first (RFC 9126) when it requires that or the page asks. */
-  async #send(d: Discovered, request: Request): Promise<Request> {
+  /**
+   * A new request, pushed to the OP first (RFC 9126) when it requires that or the page asks: a
+   * sign-in's, with what init-url answers, or with `silent`'s parameters a hidden re-check's.
+   */
+  async #newRequest(silent?: Record<string, string>): Promise<Request> {
+    const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), silent ?? this.#initParams()]);
+    const request = this.#request(d, pkce, silent && 'iframe', extra);
     return usesPar(this.config, d) ? this.#pushed(d, request) : request;
   }
 
   async #pushed(d: Discovered, request: Request): Promise<Pushed> {
-    const [{ pushRequest }, dpop] = await Promise.all([import('./par.js'), dpopFor(this.config, d.as)]);
+    const [{ pushRequest }, dpop] = await Promise.all([par(), dpopFor(this.config, d.as)]);
     return pushRequest(d, this.config, request, dpop);
   }
 
@@ -201,7 +208,8 @@ export class AqClient extends EventTarget {
 
   #request(d: Discovered, pkce: Pkce, display?: Transaction['display'], extra?: Record<string, string>): Request {
     const tx = newTransaction(this.config, pkce.verifier, display);
-    if ((issuersAt.get(tx.redirectUri)?.size ?? 0) > 1) tx.requireIss = true;
+    const issuers = new Set([...clientConfigs].filter((c) => c.redirectUri === tx.redirectUri).map((c) => c.issuer.href));
+    if (issuers.size > 1) tx.requireIss = true;
     const jkt = this.#jkt && { dpop_jkt: this.#jkt };
     const config = extra || jkt ? { ...this.config, extraParams: { ...this.config.extraParams, ...extra, ...jkt } } : this.config;
     // max_age may also come from auth-params or an init-url answer: whatever the OP is asked,
@@ -261,8 +269,7 @@ export class AqClient extends EventTarget {
     let request = ready;
     try {
       if (!request) {
-        const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), this.#initParams()]);
-        request = await this.#send(d, this.#request(d, pkce, undefined, extra));
+        request = await this.#newRequest();
         popup.location.href = request.url;
       }
     } catch (err) {
@@ -292,8 +299,7 @@ export class AqClient extends EventTarget {
   }
 
   async #signInRedirect(): Promise<never> {
-    const [d, pkce, extra] = await Promise.all([discover(this.config.issuer), this.#freshPkce(), this.#initParams()]);
-    const { url, tx } = this.#ahead?.take() ?? (await this.#send(d, this.#request(d, pkce, undefined, extra)));
+    const { url, tx } = this.#ahead?.take() ?? (await this.#newRequest());
     startRedirect(url, tx);
     return new Promise<never>(() => {});
   }
@@ -322,7 +328,8 @@ export class AqClient extends EventTarget {
   }
 
   #initParams(): Promise<Record<string, string> | undefined> {
-    return this.config.initUrl ? fetchInitParams(this.config.initUrl, this.config.redirectUri) : Promise.resolve(undefined);
+    const { initUrl } = this.config;
+    return initUrl ? backend().then(({ fetchInitParams }) => fetchInitParams(initUrl, this.config.redirectUri, extraParamsOf)) : Promise.resolve(undefined);
   }
 
   #accept(record: SignedInRecord | null): SignedInRecord | null {
@@ -352,7 +359,7 @@ export class AqClient extends EventTarget {
     let tokenType: SignedInRecord['tokenType'] = accessToken ? 'bearer' : undefined;
     let refreshToken: string | undefined;
     let expiresIn = Number(params.get('expires_in')) || undefined;
-    if (front.code && backendUrl) return handOffResponse(backendUrl, params, tx, claims, (answer) => emit(this, 'aq-backend', answer));
+    if (front.code && backendUrl) return (await backend()).handOffResponse(backendUrl, params, tx, claims, (answer) => emit(this, 'aq-backend', answer));
     let dpop: DPoPHandle | undefined;
     if (front.callback && front.code) {
       dpop = await dpopFor(this.config, d.as);
@@ -581,8 +588,7 @@ export class AqClient extends EventTarget {
    * profile), rejects with the OP's error (login_required …) or AQ_SESSION_CHECK_UNAVAILABLE.
    */
   async #silentSignIn(): Promise<SignedInRecord | null> {
-    const [d, pkce] = await Promise.all([discover(this.config.issuer), this.#freshPkce()]);
-    const { url, tx } = await this.#send(d, this.#request(d, pkce, 'iframe', { prompt: 'none', id_token_hint: this.#records.record!.idToken }));
+    const { url, tx } = await this.#newRequest({ prompt: 'none', id_token_hint: this.#records.record!.idToken });
     return silentCheck(url, tx, this.config.redirectUri, (response) => this.#validate(response, tx));
   }
 
@@ -623,7 +629,7 @@ export class AqClient extends EventTarget {
 
   /** Stops watching the session and listening to other tabs; the stored user stays. */
   dispose(): void {
-    if (!this.#disposed) register(this.config, -1);
+    clientConfigs.delete(this.config);
     this.#disposed = true;
     this.#ahead?.stop();
     this.#unwatch();

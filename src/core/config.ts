@@ -108,7 +108,7 @@ export interface AqConfig {
 export { OPTIONS } from './options.js';
 
 // Parameters the SDK owns: letting auth-params override them would undo state, nonce or PKCE.
-export const RESERVED_PARAMS = new Set([
+const RESERVED_PARAMS = new Set([
   'client_id', 'redirect_uri', 'response_type', 'response_mode', 'scope', 'state', 'nonce',
   'code_challenge', 'code_challenge_method', 'dpop_jkt',
 ]);
@@ -175,16 +175,23 @@ function parseAuthParams(value: AqClientOptions['authParams']): Record<string, s
       throw invalid('authParams', `must be a JSON object, got ${JSON.stringify(value)}`);
     }
   }
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw invalid('authParams', 'must be a JSON object');
+  return extraParamsOf(obj, (problem) => invalid('authParams', problem));
+}
+
+/**
+ * Extra authorization parameters, from auth-params or an init-url answer; `fail` words a problem
+ * for its source. Values other than plain ones are refused, or with `skipOthers` left out.
+ */
+export function extraParamsOf(value: unknown, fail: (problem: string) => AqError, skipOthers = false): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fail('must be a JSON object');
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (RESERVED_PARAMS.has(k)) throw invalid('authParams', `may not set "${k}": aq-signin sets it`);
+  for (const [k, v] of Object.entries(value)) {
+    // The source adds parameters; it cannot replace the ones that protect this request.
+    if (RESERVED_PARAMS.has(k)) throw fail(`may not set "${k}": aq-signin sets it`);
     // It becomes the auth_time check: a whole number of seconds or nothing.
-    if (k === 'max_age' && !/^\d+$/.test(String(v))) throw invalid('authParams', `"max_age" must be a whole number of seconds, got ${JSON.stringify(v)}`);
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
-      throw invalid('authParams', `value of "${k}" must be a string, number or boolean`);
-    }
-    out[k] = String(v);
+    if (k === 'max_age' && !/^\d+$/.test(String(v))) throw fail(`"max_age" must be a whole number of seconds, got ${JSON.stringify(v)}`);
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else if (!skipOthers) throw fail(`value of "${k}" must be a string, number or boolean`);
   }
   return out;
 }

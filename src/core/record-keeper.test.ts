@@ -56,4 +56,30 @@ describe('RecordKeeper', () => {
     expect(expired).toHaveBeenCalledTimes(1);
     expect(keeper.load()).toBe('expired');
   });
+
+  it('hears the app\'s other tabs and tells them; once closed it tells no one, and keeping a user then does not throw', async () => {
+    const signedOutElsewhere = vi.fn();
+    const signedInElsewhere = vi.fn();
+    keeper = new RecordKeeper(config, { expired: () => {}, signedOutElsewhere, signedInElsewhere, renewedElsewhere: () => {} });
+    const otherTab = new BroadcastChannel(`aq-signin:tabs:${config.issuer.href}|${config.clientId}`);
+    const heard: unknown[] = [];
+    otherTab.onmessage = (e) => heard.push(e.data);
+    try {
+      otherTab.postMessage({ type: 'signed-in' });
+      otherTab.postMessage({ type: 'something else' });
+      otherTab.postMessage({ type: 'signed-out' });
+      await vi.waitFor(() => expect(signedOutElsewhere).toHaveBeenCalledTimes(1));
+      expect(signedInElsewhere).toHaveBeenCalledTimes(1);
+      const r = record(Math.floor(Date.now() / 1000) + 60);
+      keeper.keep(r, true);
+      keeper.drop(true);
+      await vi.waitFor(() => expect(heard).toEqual([{ type: 'signed-in' }, { type: 'signed-out' }]));
+      keeper.close();
+      // A dropped client may still finish a sign-in it started (client.ts): the user is stored.
+      keeper.keep(r, true);
+      expect(keeper.record).toBe(r);
+    } finally {
+      otherTab.close();
+    }
+  });
 });

@@ -1,7 +1,6 @@
 import type { AqConfig } from './config.js';
 import type { RecordStore, SignedInRecord } from './store.js';
 import { createStore } from './store.js';
-import { TabSync } from '../session/tab-sync.js';
 
 /** setTimeout's ceiling (about 24.8 days); longer ID token lifetimes are re-armed on reload. */
 const MAX_TIMEOUT = 2 ** 31 - 1;
@@ -25,7 +24,7 @@ export class RecordKeeper {
   #store: RecordStore;
   #record: SignedInRecord | null = null;
   #expiry?: ReturnType<typeof setTimeout>;
-  #tabs: TabSync;
+  #tabs?: BroadcastChannel;
   #on: RecordEvents;
   #storage: AqConfig['storage'];
 
@@ -33,7 +32,16 @@ export class RecordKeeper {
     this.#on = on;
     this.#storage = config.storage;
     this.#store = createStore(config.storage, config.issuer.href, config.clientId);
-    this.#tabs = new TabSync(config.issuer.href, config.clientId, (m) => (m.type === 'signed-out' ? on.signedOutElsewhere() : on.signedInElsewhere()));
+    // The app's tabs agree on sign-out (and, with shared storage, on sign-in) over a same-origin
+    // BroadcastChannel: only pages of this origin can post to it, and a tab never hears itself.
+    if (typeof BroadcastChannel === 'function') {
+      this.#tabs = new BroadcastChannel(`aq-signin:tabs:${config.issuer.href}|${config.clientId}`);
+      this.#tabs.onmessage = (e: MessageEvent) => {
+        const type = (e.data as { type?: unknown } | null)?.type;
+        if (type === 'signed-out') on.signedOutElsewhere();
+        else if (type === 'signed-in') on.signedInElsewhere();
+      };
+    }
     // Another tab's localStorage write can reach this process after its channel message: the
     // storage event comes when the record is really readable here.
     if (config.storage === 'local') window.addEventListener('storage', this.#onStorage);
@@ -65,7 +73,7 @@ export class RecordKeeper {
     // one running fast signs them out early.
     const ms = record.expiresAt * 1000 - Date.now();
     if (ms < MAX_TIMEOUT && watchExpiry && !record.refreshToken) this.#expiry = setTimeout(() => this.#on.expired(), ms);
-    if (tell) this.#tabs.post({ type: 'signed-in' });
+    if (tell) this.#tabs?.postMessage({ type: 'signed-in' });
   }
 
   /** Forgets the user here and in storage; returns who it was. */
@@ -74,7 +82,7 @@ export class RecordKeeper {
     clearTimeout(this.#expiry);
     this.#store.clear();
     this.#record = null;
-    if (tell) this.#tabs.post({ type: 'signed-out' });
+    if (tell) this.#tabs?.postMessage({ type: 'signed-out' });
     return was;
   }
 
@@ -97,7 +105,9 @@ export class RecordKeeper {
   /** Stops the timer and listening to other tabs; the stored record stays. */
   close(): void {
     clearTimeout(this.#expiry);
-    this.#tabs.close();
+    this.#tabs?.close();
+    // A client dropped mid-sign-in still keeps its user: posting then must not throw.
+    this.#tabs = undefined;
     if (this.#storage === 'local') window.removeEventListener('storage', this.#onStorage);
   }
 }
