@@ -37,6 +37,8 @@ const opens = (page: Page): Promise<string[]> => page.evaluate(() => (window as 
 
 test('the button paints before the relying-party chunk has loaded, which the element asks for as it connects', async ({ page }) => {
   const chunk = await holdClientChunk(page);
+  const modules: string[] = [];
+  page.on('request', (r) => modules.push(new URL(r.url()).pathname));
   await openSignin(page);
   await expect(page.locator('aq-signin button')).toHaveText('Sign in');
   expect((await page.locator('aq-signin button').boundingBox())?.width).toBeGreaterThan(0);
@@ -45,6 +47,10 @@ test('the button paints before the relying-party chunk has loaded, which the ele
   chunk.release();
   // Once in, the element prefetches discovery: it is ready for a click.
   await page.waitForResponse((r) => r.url() === `${OP}/.well-known/openid-configuration`);
+  // The options' chunks stay where they are on a page that sets none of them.
+  const optional = ['/src/core/backend.ts', '/src/core/front-channel.ts', '/src/core/par.ts', '/src/session/logout-stream.ts', '/src/tokens/index.ts'];
+  expect(modules.filter((m) => optional.includes(m))).toEqual([]);
+  expect(modules).toContain('/src/core/client.ts');
 });
 
 test('a click while the chunk is still on its way opens the popup at once; it goes to the OP once the chunk is in, and the sign-in completes', async ({ page }) => {
