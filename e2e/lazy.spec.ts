@@ -154,3 +154,15 @@ test('a reloaded page whose stored user has expired paints "Sign in", and nobody
   await expect(page.locator('aq-signin button')).toHaveText('Sign in');
   expect(await count(page, 'aq-profile')).toBe(0);
 });
+
+test("an option's chunk that cannot be loaded is AQ_LOAD_FAILED naming it, and nobody is signed in", async ({ page }) => {
+  await page.route((url) => url.pathname === '/src/core/front-channel.ts', (route) => route.abort());
+  await openSignin(page, { 'response-type': 'code id_token' });
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('aq-signin button').click()]);
+  await loginAtOp(popup, 'dave');
+  const { detail } = await nextEvent(page, 'aq-error');
+  expect(detail.error.code).toBe('AQ_LOAD_FAILED');
+  expect(detail.error.message).toBe('the implicit and hybrid checks script could not be loaded');
+  await expect(page.locator('aq-signin button')).toHaveText('Sign in');
+  expect(await count(page, 'aq-profile')).toBe(0);
+});

@@ -12,6 +12,7 @@ import { extraParamsOf, resolveConfig } from './config.js';
 import type { Discovered } from './discovery.js';
 import { discover, discovered } from './discovery.js';
 import { dpopFor, dropDpopKey } from './dpop.js';
+import { lazyPart } from './lazy-part.js';
 import { endSession, handleLogoutReturn } from './logout.js';
 import { openPopup } from './open-popup.js';
 import type { Pushed, PushedAhead } from './par.js';
@@ -58,22 +59,22 @@ const clientConfigs = new Set<AqConfig>();
 const logoutStream = () => import('../session/logout-stream.js');
 
 /** Implicit and hybrid checks, loaded only by clients whose response type puts an ID token in the front channel. */
-const frontChannel = () => import('./front-channel.js');
+const frontChannel = lazyPart('implicit and hybrid checks', () => import('./front-channel.js'));
 /**
  * Token renewal and the API fetch (src/tokens), loaded only by a page whose user has a refresh
  * token, whose ID token nears its expiry, or that asks for a token: most sign-in buttons never do.
  */
-const tokens = () => import('../tokens/index.js');
+const tokens = lazyPart('token renewal', () => import('../tokens/index.js'));
 
 /**
  * init-url and the backend-url hand-off, loaded only by clients with one of them. Neither is on the
  * way to window.open: init-url is asked after the popup has opened (blank), the hand-off after the
  * OP answered.
  */
-const backend = () => import('./backend.js');
+const backend = lazyPart('backend hand-off', () => import('./backend.js'));
 
 /** Pushed authorization requests (RFC 9126), loaded only by clients that use them. */
-const par = () => import('./par.js');
+const par = lazyPart('pushed authorization request', () => import('./par.js'));
 
 /** RFC 9126 §5: the OP may require every request pushed; the page may ask for it anyway. */
 const usesPar = (config: AqConfig, d: Discovered) => config.par || d.as.require_pushed_authorization_requests === true;
@@ -162,8 +163,9 @@ export class AqClient extends EventTarget {
    */
   async prefetch(): Promise<void> {
     this.#nextPkce();
-    if (this.config.responseType.includes('id_token')) void frontChannel();
-    if (this.config.initUrl || this.config.backendUrl) void backend();
+    // Warm-ups: the call that needs the chunk reports a failure to load it.
+    if (this.config.responseType.includes('id_token')) frontChannel().catch(() => {});
+    if (this.config.initUrl || this.config.backendUrl) backend().catch(() => {});
     const d = await discover(this.config.issuer);
     this.#jkt = await (await dpopFor(this.config, d.as))?.calculateThumbprint();
     if (!usesPar(this.config, d) || this.config.initUrl || this.#disposed) return;
@@ -449,7 +451,7 @@ export class AqClient extends EventTarget {
       silent: () => this.#silentSignIn().then((next) => next ?? Promise.reject(new AqError('AQ_TOKEN_RENEWAL_FAILED', 'the backend answered the silent renewal without a profile'))),
     }), (err) => {
       if (this.#renewer === renewer) this.#renewer = undefined; // a later call tries again
-      throw new AqError('AQ_LOAD_FAILED', 'the token renewal script could not be loaded', { cause: err });
+      throw err;
     }));
     return renewer;
   }

@@ -2,10 +2,11 @@ import * as oauth from 'oauth4webapi';
 import { AqError } from '../errors.js';
 import type { AqConfig } from './config.js';
 import { discovered } from './discovery.js';
+import { lazyPart } from './lazy-part.js';
 
 // DPoP (RFC 9449): every token request of the client asks here for the handle to send proofs
 // with. The key store (IndexedDB, WebCrypto) is a chunk of its own, loaded only when DPoP is on.
-const keys = () => import('./dpop-key.js');
+const keys = lazyPart('DPoP key', () => import('./dpop-key.js'));
 
 /** RFC 9449 §5.1: the OP lists the algorithms it verifies proofs with; ours is ES256. */
 function offered(as: oauth.AuthorizationServer): boolean {
