@@ -1,10 +1,11 @@
 /**
  * What this project checks on ID tokens beyond oauth4webapi, which verifies the signature and the
  * claims it knows (iss, aud, azp, exp, nbf, nonce, auth_time, c_hash). Each check says why.
- * Everything here reads tokens oauth4webapi has already verified.
+ * Everything here reads tokens oauth4webapi has already verified, or has it verify them.
  */
-import type { RelyingParty } from './oauth.js';
-import { idTokenInvalid } from './oauth.js';
+import * as oauth from 'oauth4webapi';
+import type { Discovered, RelyingParty } from './oauth.js';
+import { fromOauth, idTokenInvalid, withFreshKeys } from './oauth.js';
 
 /** The validated claims of an ID token (OIDC Core §2); the rest of the claims come along. */
 export interface IdTokenClaims {
@@ -49,4 +50,21 @@ export async function checkAtHash(token: string, accessToken: string, required: 
   const digest = new Uint8Array(await crypto.subtle.digest(`SHA-${bits}`, new TextEncoder().encode(accessToken)));
   const half = btoa(String.fromCharCode(...digest.slice(0, digest.length / 2))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
   if (claims.at_hash !== half) throw idTokenInvalid('"at_hash" does not match the access token (a swapped token?)');
+}
+
+/**
+ * An ID token from the token endpoint (the code exchange, a refresh), whose claims oauth4webapi's
+ * response processing has checked: its signature too, which oauth4webapi leaves to
+ * `validateApplicationLevelSignature` (TLS to the OP would do, OIDC Core §3.1.3.7 item 6, but a
+ * browser's TLS is only as good as its roots, and the ID token is what a backend will trust), then
+ * `iat` and `at_hash` as above.
+ */
+export async function checkTokenEndpointIdToken(d: Discovered, rp: RelyingParty, response: Response, body: oauth.TokenEndpointResponse, claims: IdTokenClaims): Promise<void> {
+  try {
+    await withFreshKeys(d, rp, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
+  } catch (err) {
+    throw fromOauth(err, 'AQ_ID_TOKEN_INVALID', 'ID token rejected');
+  }
+  checkIssuedAt(claims, rp);
+  await checkAtHash(body.id_token!, body.access_token, false);
 }

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { AqError } from '../errors.js';
 import { retryOnNonce } from './dpop.js';
 import type { IdTokenClaims } from './id-token.js';
-import { checkAtHash, checkIssuedAt } from './id-token.js';
+import { checkTokenEndpointIdToken } from './id-token.js';
 import type { Discovered, RelyingParty } from './oauth.js';
 import { clientFor, fromOauth, withFreshKeys } from './oauth.js';
 import type { Transaction } from './transaction.js';
@@ -21,9 +21,8 @@ export interface TokenResult {
 /**
  * Exchanges the code at the token endpoint as a public client with its PKCE verifier (RFC 6749
  * §4.1.3, RFC 7636 §4.5). oauth4webapi checks the answer and its ID token's claims (iss, aud, azp,
- * exp, nonce, auth_time with max_age); the signature is checked too, which oauth4webapi leaves to
- * `validateApplicationLevelSignature` (TLS to the OP would do, OIDC Core §3.1.3.7 item 6, but a
- * browser's TLS is only as good as its roots, and the ID token is what a backend will trust).
+ * exp, nonce, auth_time with max_age); the signature, iat and at_hash are checked too
+ * (`checkTokenEndpointIdToken`).
  * With a DPoP handle the request carries a proof (RFC 9449 §5); `requireDpop` refuses the Bearer
  * token an OP may issue anyway.
  */
@@ -46,14 +45,8 @@ export async function exchangeCode(d: Discovered, rp: RelyingParty, callback: UR
   if (!expected.includes(body.token_type)) {
     throw new AqError('AQ_TOKEN_REQUEST_FAILED', `${what}: the answer has "token_type" "${body.token_type}", expected ${expected.map((t) => (t === 'dpop' ? '"DPoP"' : '"Bearer"')).join(' or ')}`);
   }
-  try {
-    await withFreshKeys(d, rp, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
-  } catch (err) {
-    throw fromOauth(err, 'AQ_ID_TOKEN_INVALID', 'ID token rejected');
-  }
   const claims = oauth.getValidatedIdTokenClaims(body) as IdTokenClaims;
-  checkIssuedAt(claims, rp);
-  await checkAtHash(body.id_token!, body.access_token, false);
+  await checkTokenEndpointIdToken(d, rp, response, body, claims);
   return { claims, idToken: body.id_token!, accessToken: body.access_token, tokenType: body.token_type as TokenResult['tokenType'], expiresIn: body.expires_in, refreshToken: body.refresh_token };
 }
 

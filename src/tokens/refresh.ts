@@ -3,9 +3,9 @@ import { AqError } from '../errors.js';
 import type { AqConfig } from '../core/config.js';
 import { dpopFor, retryOnNonce } from '../core/dpop.js';
 import type { IdTokenClaims } from '../core/id-token.js';
-import { checkAtHash, checkIssuedAt } from '../core/id-token.js';
+import { checkTokenEndpointIdToken } from '../core/id-token.js';
 import type { Discovered } from '../core/oauth.js';
-import { clientFor, fromOauth, withFreshKeys } from '../core/oauth.js';
+import { clientFor, fromOauth } from '../core/oauth.js';
 import type { SignedInRecord } from '../core/store.js';
 
 /**
@@ -46,13 +46,7 @@ export async function refreshRecord(d: Discovered, config: AqConfig, record: Sig
   let { profile, idToken, expiresAt } = record;
   const claims = oauth.getValidatedIdTokenClaims(body) as IdTokenClaims | undefined;
   if (claims) {
-    try {
-      await withFreshKeys(d, config, (c) => oauth.validateApplicationLevelSignature(c.as, response, c.options));
-    } catch (err) {
-      throw fromOauth(err, 'AQ_ID_TOKEN_INVALID', 'ID token rejected');
-    }
-    checkIssuedAt(claims, config);
-    await checkAtHash(body.id_token!, body.access_token, false);
+    await checkTokenEndpointIdToken(d, config, response, body, claims);
     ({ id_token: idToken } = body as { id_token: string });
     profile = { ...profile, ...claims };
     expiresAt = claims.exp;
