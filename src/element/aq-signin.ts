@@ -414,8 +414,9 @@ export class AqSignin extends LitElement {
    */
   signOut(options: { endSession?: boolean } = {}): Promise<void> {
     const signOut = (client?: AqClient) => client?.signOut({ endSession: options.endSession ?? this.endSession }).catch((err) => this.#fail(err));
-    if (loaded) return Promise.resolve(signOut(this.#getClient()));
-    // A stored user's "Sign out", clicked before the chunk is in: once the user is restored.
+    if (loaded && !this.#stored) return Promise.resolve(signOut(this.#getClient()));
+    // A stored user's "Sign out", clicked before the chunk is in or the restore is done: once the
+    // user is restored (signing out first, the restore would sign them in again).
     return this.#ready().then((client) => (client?.signedIn ? signOut(client) : undefined), (err) => this.#fail(err));
   }
 

@@ -19,7 +19,7 @@ const record: SignedInRecord = { profile: { sub: 'alice' }, idToken: 'old.id.tok
 function answer(body: object): void {
   vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })));
 }
-const renewed = async (claims: Record<string, unknown>, key?: string) => ({ access_token: 'AT2', token_type: 'Bearer', refresh_token: 'RT2', id_token: await op.idToken({ nonce: undefined, ...claims }, key) });
+const renewed = async (claims: Record<string, unknown>, key?: 'attacker') => ({ access_token: 'AT2', token_type: 'Bearer', refresh_token: 'RT2', id_token: await op.idToken({ nonce: undefined, ...claims }, key) });
 
 describe('refreshRecord', () => {
   it('keeps the renewed tokens and the claims of a renewed ID token that passes every check', async () => {
