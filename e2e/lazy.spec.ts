@@ -135,6 +135,29 @@ test('a signed-in page reloaded paints the stored user before the chunk is in; s
   expect(popups).toBe(0);
 });
 
+test('a signed-in page reloaded: signIn() called from a click of the page before the chunk is in restores the user instead of signing in again', async ({ page }) => {
+  await openSignin(page);
+  await signInWithPopup(page, 'alice');
+  const chunk = await holdClientChunk(page);
+  await page.reload();
+  await expect.poll(chunk.requested).toBe(true);
+  // The page's own control (a menu's "Sign in"), not the button, which now says "Sign out Alice".
+  await page.evaluate(() => {
+    const own = document.body.appendChild(document.createElement('button'));
+    own.id = 'own-signin';
+    own.textContent = 'Sign in';
+    own.addEventListener('click', () => void (document.querySelector('aq-signin') as any).signIn());
+  });
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('#own-signin').click()]);
+  chunk.release();
+  expect((await nextEvent(page, 'aq-profile')).detail.profile.sub).toBe('alice');
+  await expect(page.locator('aq-signin button')).toHaveText('Sign out Alice');
+  // The blank popup the click had to open closes without going to the OP.
+  await expect.poll(() => popup.isClosed()).toBe(true);
+  expect(popup.url()).toBe('about:blank');
+  await expect(page.locator('aq-signin')).not.toHaveAttribute('busy');
+});
+
 test('a reloaded page whose stored user has expired paints "Sign in", and nobody is restored', async ({ page }) => {
   await openSignin(page);
   await signInWithPopup(page, 'alice');

@@ -12,6 +12,8 @@ export function recordKey(issuer: string, clientId: string): string {
  * checked the record against its ID token. A record restore() would drop as expired shows nothing.
  */
 export function peekProfile(storage: string | undefined, issuer: string | undefined, clientId: string | undefined): AqProfile | undefined {
+  // Not through store.ts, whose checks need the ID-token reader of the relying party's chunk: this
+  // runs in the first paint, and the restore checks the record anyway.
   try {
     const store = !storage || storage === 'session' ? sessionStorage : storage === 'local' ? localStorage : undefined;
     const record = JSON.parse(store?.getItem(recordKey(new URL(issuer!).href, clientId!)) ?? 'null');
