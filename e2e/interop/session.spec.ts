@@ -25,6 +25,11 @@ function silentChecks(page: Page): number[] {
 async function otherUserAtOp(page: Page, op: Op, { at, logoutFirst = false }: { at?: string; logoutFirst?: boolean } = {}) {
   const first = (await events(page)).find((e) => e.type === 'aq-profile')!.detail.profile.sub;
   await setHidden(page, true);
+  // Hidden, the page starts no check; one already under way (LemonLDAP's iframe says "changed" at
+  // every poll) is let finish first: its code, revoked by the logout before its exchange, would
+  // end in invalid_grant, AQ_SESSION_CHECK_UNAVAILABLE, and monitoring stopped for good.
+  await expect(page.locator('iframe[title="session re-check"]')).toHaveCount(0);
+  await page.waitForTimeout(1500);
   if (logoutFirst) await op.logoutAtOp(page.context());
   const other = await page.context().newPage();
   await openAt(other, op, { 'session-interval': '0', prompt: 'login' }, at);
